@@ -1,0 +1,155 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { checkRunbook } from '../check/index.js';
+import { RunbookError } from '../diagnostics.js';
+import { runRunbook } from '../engine/run.js';
+import { recordSink, teeSinks } from '../events/record.js';
+import { ndjsonSink, terminalSink } from '../events/terminal.js';
+import type { EventSink } from '../events/types.js';
+import { describeProblems, promptForParams, resolveParams } from '../params/resolve.js';
+import { analyzeFlow } from '../plan/flow.js';
+import { planRunbook } from '../plan/plan.js';
+import { formatDiagnostic } from './check.js';
+import { loadRunbook } from './load.js';
+import { formatPlan } from './plan.js';
+
+const help = `Usage: runbook exec FILE [options]
+
+Runs the runbook's steps in order: aws commands as SDK calls, the rest through the shell.
+State is kept in .runbook/ beside the runbook: a re-run skips completed steps, resumes after a
+failure, and adopts resources that already exist instead of creating them twice.
+
+Options:
+  --param NAME=VALUE    a parameter value (repeatable)
+  --params FILE         parameter values from a YAML file
+  --state-dir DIR       where state lives (default: .runbook/ beside the runbook)
+  --from STEP           start at this step (id or number), reusing earlier steps' state
+  --only STEP           run only this step
+  --restart             forget the state and start over (existing resources are adopted)
+  --dry-run             print the plan and run nothing
+  --yes, -y             do not ask before the first change
+  --json                NDJSON events on stdout instead of the task list
+  --timeout DURATION    default per-step timeout (e.g. 5m; a step's own timeout= wins)
+  --profile NAME        AWS profile for every aws command
+  --region REGION       AWS region for every aws command
+  --sandbox             run against a local moto server with test credentials (AWS runbooks)
+  --live                serve the docs site with this run's live log on 127.0.0.1`;
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: {
+      param: { type: 'string', multiple: true }, params: { type: 'string' }, 'state-dir': { type: 'string' },
+      from: { type: 'string' }, only: { type: 'string' }, restart: { type: 'boolean' }, 'dry-run': { type: 'boolean' },
+      yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' }, timeout: { type: 'string' },
+      profile: { type: 'string' }, region: { type: 'string' }, sandbox: { type: 'boolean' }, live: { type: 'boolean' },
+      port: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || positionals.length !== 1) {
+    console.log(help);
+    return values.help ? 0 : 2;
+  }
+  const runbook = await loadRunbook(positionals[0]!);
+  const diagnostics = await checkRunbook(runbook);
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) {
+    for (const d of errors) console.error(formatDiagnostic(d));
+    throw new RunbookError(`${runbook.file} has ${errors.length} error${errors.length > 1 ? 's' : ''}; nothing was run`, { exitCode: 1, hint: `see \`runbook check ${runbook.file}\`` });
+  }
+
+  const env: Record<string, string> = { ...(process.env as Record<string, string>) };
+  if (values.profile) env.AWS_PROFILE = values.profile;
+  if (values.region) env.AWS_REGION = env.AWS_DEFAULT_REGION = values.region;
+  // SDK clients run in this process: they read its environment.
+  Object.assign(process.env, env);
+  const flow = analyzeFlow(runbook);
+
+  let sandbox: { stop(): Promise<void> } | undefined;
+  let stateDir = values['state-dir'] ?? join(dirname(runbook.file), '.runbook');
+  try {
+    if (values.sandbox) {
+      const { startSandbox } = await import('../engine/sandbox.js');
+      const box = await startSandbox(runbook, flow, env, values.param ?? []);
+      sandbox = box;
+      Object.assign(env, box.env);
+      if (!values['state-dir']) stateDir = mkdtempSync(join(tmpdir(), 'runbook-sandbox-'));
+      console.error(`Sandbox: moto on ${box.endpoint}${box.notes.length ? `; ${box.notes.join('; ')}` : ''}`);
+      values.param = [...box.params, ...(values.param ?? [])];
+    }
+    const saved = (await import('../state/store.js')).StateStore;
+    const previous = new saved(stateDir, runbook.name).load().params;
+    const resolved = await resolveParams(flow.params, { flags: values.param ?? [], ...(values.params ? { file: values.params } : {}), env, saved: previous });
+    if (resolved.missing.length && process.stdin.isTTY && !values.json) await promptForParams(resolved.missing, resolved);
+    const problems = describeProblems(runbook.file, resolved);
+    if (problems) {
+      throw new RunbookError(`missing or invalid parameters for ${runbook.file}:\n${problems}`, {
+        exitCode: 2, hint: 'give them with --param NAME=VALUE, --params file.yaml or the environment',
+      });
+    }
+
+    if (values['dry-run']) {
+      console.log(formatPlan(await planRunbook(runbook, { values: resolved.values })));
+      return 0;
+    }
+
+    const interactive = !!process.stdin.isTTY && !!process.stderr.isTTY && !values.yes && !values.json;
+    const confirm = interactive ? askOnce : undefined;
+    const sinks: EventSink[] = [values.json ? ndjsonSink() : terminalSink()];
+    const record = recordSink(stateDir);
+    sinks.push(record.sink);
+    let live: { url: string; close(): Promise<void>; sink: EventSink } | undefined;
+    if (values.live) {
+      const { startLiveServer } = await import('../serve/server.js');
+      const server = await startLiveServer({ stateDir, ...(values.port ? { port: Number(values.port) } : {}) });
+      live = server;
+      sinks.push(server.sink);
+      console.error(`Live log: ${server.url}`);
+    }
+    const controller = new AbortController();
+    const onSigint = () => controller.abort(new RunbookError('cancelled by Ctrl-C'));
+    process.once('SIGINT', onSigint);
+    const timeoutMs = values.timeout ? parseDuration(values.timeout) : undefined;
+    try {
+      const result = await runRunbook({
+        runbook, params: resolved.values, stateDir, sink: teeSinks(sinks), env, signal: controller.signal,
+        ...(values.from ? { from: values.from } : {}), ...(values.only ? { only: values.only } : {}),
+        ...(values.restart ? { restart: true } : {}), ...(confirm ? { confirm } : {}),
+        ...(timeoutMs ? { timeoutMs } : {}),
+      });
+      return result.status === 'succeeded' ? 0 : result.status === 'cancelled' ? 130 : 1;
+    } finally {
+      process.off('SIGINT', onSigint);
+      record.close();
+      if (live) {
+        console.error(`Run finished; the live log stays at ${live.url} until you press Ctrl-C.`);
+        if (process.stdin.isTTY) await new Promise<void>((r) => process.once('SIGINT', () => r()));
+        await live.close();
+      }
+    }
+  } finally {
+    if (sandbox) {
+      await sandbox.stop();
+      if (!values['state-dir']) rmSync(stateDir, { recursive: true, force: true });
+    }
+  }
+}
+
+function parseDuration(text: string): number {
+  const m = /^(\d+)(ms|s|m|h)?$/.exec(text);
+  if (!m) throw new RunbookError(`invalid --timeout ${text}, expected a duration such as 90s or 5m`, { exitCode: 2 });
+  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+}
+
+async function askOnce(what: string): Promise<void> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = (await rl.question(`\nAbout to make changes, starting with:\n  ${what.split('\n')[0]}\nContinue? [y/N] `)).trim().toLowerCase();
+    if (answer !== 'y' && answer !== 'yes') throw new RunbookError('stopped: not confirmed (use --yes to skip this question)', { exitCode: 1 });
+  } finally {
+    rl.close();
+  }
+}

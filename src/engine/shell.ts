@@ -1,0 +1,46 @@
+/**
+ * Commands with no SDK mapping run through zx: argv elements are quoted by zx (never concatenated
+ * into a command line), variables reach the shell through its environment, not through its text.
+ */
+import { RunbookError } from '../diagnostics.js';
+
+type Zx = typeof import('zx');
+let zx: Promise<Zx> | undefined;
+const loadZx = () => (zx ??= import('zx'));
+
+export interface ShellResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export interface ShellOptions {
+  cwd: string;
+  env: Record<string, string>;
+  input?: string;
+  signal?: AbortSignal;
+}
+
+/** Run one command from its argv. */
+export async function runArgv(argv: string[], options: ShellOptions): Promise<ShellResult> {
+  const { $ } = await loadZx();
+  const p = $({ cwd: options.cwd, env: options.env, nothrow: true, quiet: true, verbose: false, ...(options.input !== undefined ? { input: options.input } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+  const out = await p`${argv}`;
+  return { stdout: out.stdout, stderr: out.stderr, exitCode: out.exitCode ?? 1 };
+}
+
+/** Run shell text as written (control flow, `&&`, redirections the engine does not model) with bash. */
+export async function runScript(text: string, options: ShellOptions): Promise<ShellResult> {
+  return runArgv(['bash', '-e', '-o', 'pipefail', '-c', text], options);
+}
+
+export function commandFailed(what: string, result: ShellResult): RunbookError {
+  const detail = result.stderr.trim().split('\n').slice(-5).join('\n');
+  return new RunbookError(`${what} exited with status ${result.exitCode}${detail ? `: ${detail}` : ''}`);
+}
+
+/** Text tools that only read and print: running them needs no confirmation. */
+export const readOnlyCommands = new Set([
+  'echo', 'printf', 'cat', 'cut', 'jq', 'yq', 'grep', 'sed', 'awk', 'tr', 'head', 'tail', 'sort', 'uniq', 'wc',
+  'base64', 'date', 'true', 'false', 'sleep', 'test', '[', 'basename', 'dirname', 'tee', 'xargs', 'envsubst', 'column',
+]);

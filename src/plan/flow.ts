@@ -1,0 +1,137 @@
+/**
+ * Data flow across a runbook's steps: which variables and files each step reads and produces,
+ * and the parameters that follow (declared, plus inferred from `$VAR`s no step sets). Pure.
+ */
+import type { Span } from '../diagnostics.js';
+import type { Runbook, Step } from '../markdown/types.js';
+import type { Param } from '../params/types.js';
+import type { Statement, Word } from '../shell/types.js';
+import type { Action } from './actions.js';
+import { varsOf } from './bind.js';
+import { lowerStatements } from './lower.js';
+
+export interface StepFlow {
+  step: Step;
+  actions: Action[];
+  reads: Array<{ name: string; span: Span; hasDefault: boolean }>;
+  sets: Array<{ name: string; span: Span; exported: boolean }>;
+  /** Files written with `> file` (heredocs included), by literal path. */
+  writes: Array<{ path: string; span: Span }>;
+  /** `file://` and `fileb://` references, by literal path. */
+  fileRefs: Array<{ path: string; span: Span; scheme: 'file' | 'fileb' }>;
+  /** Bare placeholders (declared params written without `$`). */
+  placeholderReads: string[];
+}
+
+export interface Flow {
+  steps: StepFlow[];
+  params: Param[];
+  /** Variable -> index (0-based) of the first step that sets it. */
+  producers: Map<string, number>;
+  /** Declared outputs (frontmatter `outputs:`), else every exported variable of the last step that sets one. */
+  outputs: string[];
+}
+
+/** Variables a shell or the OS provides: reading them needs no step and no parameter. */
+export const ambientVariables = new Set([
+  'HOME', 'PATH', 'PWD', 'OLDPWD', 'USER', 'LOGNAME', 'SHELL', 'TMPDIR', 'LANG', 'LC_ALL', 'TERM', 'HOSTNAME',
+  'UID', 'EUID', 'RANDOM', 'SECONDS', 'LINENO', 'IFS', 'BASH_SOURCE', 'BASH_VERSION', 'PPID', 'REPLY', 'OSTYPE',
+  'EDITOR', 'PAGER', 'KUBECONFIG', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL',
+  'CLOUDSDK_CORE_PROJECT', 'GOOGLE_APPLICATION_CREDENTIALS',
+]);
+
+export function analyzeFlow(runbook: Runbook): Flow {
+  const declared = new Map(runbook.params.map((p) => [p.name, p]));
+  const placeholders = new Set(runbook.params.map((p) => p.name));
+  const producers = new Map<string, number>();
+  const steps: StepFlow[] = runbook.steps.map((step, i) => {
+    const actions = lowerStatements(step.script.statements, placeholders);
+    const sets = step.script.sets.map((s) => ({ ...s }));
+    for (const s of sets) if (!producers.has(s.name)) producers.set(s.name, i);
+    const placeholderReads = [...new Set(actions.flatMap(templateVarsOf).filter((v) => placeholders.has(v)))];
+    return {
+      step, actions, reads: step.script.reads, sets, placeholderReads,
+      writes: writesOf(step.script.statements), fileRefs: fileRefsOf(step.script.statements),
+    };
+  });
+
+  // A `$VAR` that nothing sets and nothing declares is an inferred, required string parameter.
+  const inferred = new Map<string, Param>();
+  for (const sf of steps) {
+    for (const r of sf.reads) {
+      if (declared.has(r.name) || producers.has(r.name) || ambientVariables.has(r.name) || inferred.has(r.name) || r.hasDefault) continue;
+      inferred.set(r.name, { name: r.name, type: 'string', origin: 'inferred', secret: false, required: true, position: r.span.start });
+    }
+  }
+  const outputsDeclared = runbook.frontmatter.outputs;
+  const outputs = Array.isArray(outputsDeclared)
+    ? outputsDeclared.map(String)
+    : [...new Set(steps.flatMap((s) => s.sets.filter((v) => v.exported).map((v) => v.name)))];
+  return { steps, params: [...runbook.params, ...inferred.values()], producers, outputs };
+}
+
+function templateVarsOf(action: Action): string[] {
+  switch (action.kind) {
+    case 'assign':
+      return varsOf(action.value);
+    case 'run':
+      return action.pipeline.flatMap((c) => [
+        ...c.argv.flatMap(varsOf),
+        ...c.env.flatMap((e) => varsOf(e.value)),
+        ...(c.stdin ? varsOf('text' in c.stdin ? c.stdin.text : c.stdin.file) : []),
+        ...(c.stdout ? varsOf(c.stdout.file) : []),
+      ]);
+    default:
+      return [];
+  }
+}
+
+function* wordsOf(statements: Statement[]): Generator<Word> {
+  for (const st of statements) {
+    const commands = st.kind === 'simple' ? [st] : st.kind === 'pipeline' ? st.commands : [];
+    for (const c of commands) {
+      for (const a of c.assigns) if (a.value) yield* withInner(a.value);
+      for (const w of c.args) yield* withInner(w);
+    }
+    if (st.kind === 'declare') for (const a of st.assigns) if (a.value) yield* withInner(a.value);
+  }
+}
+
+function* withInner(word: Word): Generator<Word> {
+  yield word;
+  for (const p of word.parts) if (p.kind === 'command') yield* wordsOf(p.script.statements);
+}
+
+function literalText(word: Word): string | undefined {
+  return word.parts.every((p) => p.kind === 'literal') ? word.parts.map((p) => (p.kind === 'literal' ? p.value : '')).join('') : undefined;
+}
+
+function fileRefsOf(statements: Statement[]): StepFlow['fileRefs'] {
+  const out: StepFlow['fileRefs'] = [];
+  for (const word of wordsOf(statements)) {
+    const text = literalText(word);
+    const m = text && /^(?:--[\w-]+=)?(fileb?):\/\/(.+)$/.exec(text);
+    if (m) out.push({ scheme: m[1] as 'file' | 'fileb', path: m[2]!, span: word.span });
+  }
+  return out;
+}
+
+function writesOf(statements: Statement[]): StepFlow['writes'] {
+  const out: StepFlow['writes'] = [];
+  for (const st of statements) {
+    const commands = st.kind === 'simple' ? [st] : st.kind === 'pipeline' ? st.commands : [];
+    for (const c of commands) {
+      for (const r of c.redirects) {
+        const path = (r.op === '>' || r.op === '>>' || r.op === '>|' || r.op === '&>') && literalText(r.target);
+        if (path && path !== '/dev/null') out.push({ path, span: r.target.span });
+      }
+      // `tee file` writes too.
+      const name = c.args[0] && literalText(c.args[0]);
+      if (name === 'tee') for (const w of c.args.slice(1)) {
+        const p = literalText(w);
+        if (p && !p.startsWith('-')) out.push({ path: p, span: w.span });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,145 @@
+/**
+ * `runbook plan`: Runbook + known values -> the ordered steps with the calls they will make.
+ * Values from earlier steps show as `<from step 3: KEY_ARN>`. Pure apart from loading SDK models.
+ */
+import type { Runbook } from '../markdown/types.js';
+import type { Param } from '../params/types.js';
+import { translatorFor } from '../translate/index.js';
+import type { Action, CommandSpec } from './actions.js';
+import { isTemporary } from './actions.js';
+import { bindFields, bindString, type Lookup } from './bind.js';
+import { analyzeFlow, type Flow } from './flow.js';
+
+export type StepKind = 'sdk' | 'file' | 'shell';
+
+export type PlannedAction =
+  | { kind: 'call'; tool: string; operation: string; input: unknown; mutating: boolean; display: string; capture?: string; then?: string; line: number; error?: string }
+  | { kind: 'write-file'; path: string; display: string; line: number }
+  | { kind: 'set'; name: string; value: string; exported: boolean; display: string; line: number }
+  | { kind: 'shell'; command: string; display: string; capture?: string; line: number };
+
+export interface PlannedStep {
+  id: string;
+  index: number;
+  title: string;
+  section: string[];
+  kind: StepKind;
+  skip: boolean;
+  actions: PlannedAction[];
+  produces: { variables: string[]; files: string[] };
+  line: number;
+}
+
+export interface Plan {
+  runbook: { file: string; name: string; title: string };
+  params: Array<{ name: string; type: string; origin: Param['origin']; required: boolean; secret: boolean; value?: string; description?: string }>;
+  steps: PlannedStep[];
+  outputs: string[];
+}
+
+export interface PlanOptions {
+  /** Parameter and variable values known before the run (never secret values in output). */
+  values?: Record<string, string>;
+  cwd?: string;
+}
+
+export async function planRunbook(runbook: Runbook, options: PlanOptions = {}): Promise<Plan> {
+  const flow = analyzeFlow(runbook);
+  const values = options.values ?? {};
+  const secrets = new Set(flow.params.filter((p) => p.secret).map((p) => p.name));
+  const steps: PlannedStep[] = [];
+  for (const [i, sf] of flow.steps.entries()) {
+    const lookup = symbolicLookup(flow, i, values, secrets);
+    const actions: PlannedAction[] = [];
+    const temps = new Map<string, string>();
+    const look: Lookup = (name) => temps.get(name) ?? lookup(name);
+    for (const action of sf.actions) actions.push(...(await planAction(action, look, temps, options.cwd ?? process.cwd())));
+    const kind: StepKind = actions.some((a) => a.kind === 'call') ? 'sdk' : actions.some((a) => a.kind === 'write-file') ? 'file' : 'shell';
+    steps.push({
+      id: sf.step.id, index: sf.step.index, title: sf.step.title, section: sf.step.section, kind,
+      skip: sf.step.meta.attributes.skip ?? false,
+      actions,
+      produces: { variables: [...new Set(sf.sets.map((s) => s.name))], files: [...new Set(sf.writes.map((w) => w.path))] },
+      line: sf.step.span.start.line,
+    });
+  }
+  return {
+    runbook: { file: runbook.file, name: runbook.name, title: runbook.title },
+    params: flow.params.map((p) => ({
+      name: p.name, type: p.type, origin: p.origin, required: p.required, secret: p.secret,
+      ...(p.description ? { description: p.description } : {}),
+      ...(values[p.name] !== undefined ? { value: p.secret ? '<secret>' : values[p.name] } : p.default !== undefined ? { value: String(p.default) } : {}),
+    })),
+    steps,
+    outputs: flow.outputs,
+  };
+}
+
+/** What a variable will hold when step `index` runs, as far as is known before the run. */
+function symbolicLookup(flow: Flow, index: number, values: Record<string, string>, secrets: Set<string>): Lookup {
+  return (name) => {
+    if (secrets.has(name)) return `<secret ${name}>`;
+    for (let j = index - 1; j >= 0; j--) {
+      if (flow.steps[j]!.sets.some((s) => s.name === name)) return `<from step ${j + 1}: ${name}>`;
+    }
+    if (values[name] !== undefined) return values[name];
+    const param = flow.params.find((p) => p.name === name);
+    if (param?.default !== undefined) return String(param.default);
+    if (param) return `<param ${name}>`;
+    return `<${name}>`;
+  };
+}
+
+async function planAction(action: Action, lookup: Lookup, temps: Map<string, string>, cwd: string): Promise<PlannedAction[]> {
+  const line = action.span.start.line;
+  switch (action.kind) {
+    case 'assign': {
+      const value = bindString(action.value, lookup);
+      return [{ kind: 'set', name: action.name, value, exported: action.exported, line, display: `${action.exported ? 'export ' : ''}${action.name}=${value}` }];
+    }
+    case 'export':
+      return [];
+    case 'shell':
+      if (action.capture) temps.set(action.capture, `<output of: ${oneLine(action.raw)}>`);
+      return [{ kind: 'shell', command: action.raw, display: `shell: ${oneLine(action.raw)}`, line, ...(action.capture && !isTemporary(action.capture) ? { capture: action.capture } : {}) }];
+    case 'run': {
+      const planned = await planRun(action.pipeline, lookup, cwd, line);
+      if (action.capture) {
+        temps.set(action.capture, `<output of: ${oneLine(action.raw)}>`);
+      }
+      return planned;
+    }
+  }
+}
+
+async function planRun(pipeline: CommandSpec[], lookup: Lookup, cwd: string, line: number): Promise<PlannedAction[]> {
+  const [first, ...rest] = pipeline;
+  if (!first) return [];
+  const argv = first.argv.flatMap((t) => bindFields(t, lookup));
+  const write = fileWrite(first, argv, lookup);
+  if (write && !rest.length) return [{ kind: 'write-file', path: write, display: `write ${write}`, line }];
+  const then = rest.length ? rest.map((c) => c.raw).join(' | ') : undefined;
+  const translator = await translatorFor(argv);
+  if (translator) {
+    try {
+      const call = await translator.translate(argv, { cwd, planning: true });
+      return [{ kind: 'call', tool: call.tool, operation: call.operation, input: call.input, mutating: call.mutating, display: call.display, line, ...(then ? { then } : {}) }];
+    } catch (error) {
+      return [{ kind: 'call', tool: argv[0]!, operation: argv.slice(1, 3).join(' '), input: null, mutating: true, display: argv.join(' '), line, error: (error as Error).message }];
+    }
+  }
+  return [{ kind: 'shell', command: pipeline.map((c) => c.raw).join(' | '), display: `shell: ${oneLine(pipeline.map((c) => c.raw).join(' | '))}`, line }];
+}
+
+/** `cat <<EOF > file` (or `cat > file`, `tee file` with a heredoc): a file write, not a command. */
+export function fileWrite(spec: CommandSpec, argv: string[], lookup: Lookup): string | undefined {
+  if (!spec.stdin || !('text' in spec.stdin)) return undefined;
+  if (argv[0] === 'cat' && argv.length === 1 && spec.stdout) return bindString(spec.stdout.file, lookup);
+  if (argv[0] === 'tee' && argv.length === 2 && !argv[1]!.startsWith('-')) return argv[1];
+  return undefined;
+}
+
+function oneLine(text: string): string {
+  const first = text.split('\n')[0]!;
+  return first.length < text.length ? `${first} …` : first;
+}

@@ -1,0 +1,91 @@
+/**
+ * Run state on disk, one folder per runbook under the state directory (default `.runbook/` beside
+ * the runbook): `state.json` (variables, files, step results, fingerprints), `files/` (what heredocs
+ * wrote; the run's working directory) and `lock`. Every write is atomic (temp file, fsync, rename)
+ * and owner-only, since variables may hold secrets.
+ */
+import { randomUUID } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { RunbookError } from '../diagnostics.js';
+
+export interface StepRecord {
+  status: 'done' | 'adopted' | 'failed' | 'skipped';
+  /** Hash of the step's code and the values it read: a change re-runs it. */
+  fingerprint: string;
+  startedAt: string;
+  endedAt: string;
+  variables: string[];
+  files: string[];
+  resources: Array<{ operation: string; outcome: 'created' | 'adopted' | 'updated' | 'read'; detail?: string }>;
+  error?: string;
+}
+
+export interface RunState {
+  version: 1;
+  runbook: string;
+  updatedAt: string;
+  /** Parameter values of the last run (secrets are not kept: they must be given again). */
+  params: Record<string, string>;
+  variables: Record<string, { value: string; exported: boolean; step: string; secret?: boolean }>;
+  files: Record<string, { step: string; sha256: string }>;
+  steps: Record<string, StepRecord>;
+  runs: string[];
+}
+
+export function emptyState(runbook: string): RunState {
+  return { version: 1, runbook, updatedAt: new Date().toISOString(), params: {}, variables: {}, files: {}, steps: {}, runs: [] };
+}
+
+export class StateStore {
+  readonly dir: string;
+  readonly filesDir: string;
+  readonly file: string;
+
+  constructor(readonly stateDir: string, readonly runbook: string) {
+    this.dir = join(stateDir, runbook);
+    this.filesDir = join(this.dir, 'files');
+    this.file = join(this.dir, 'state.json');
+  }
+
+  ensure(): void {
+    mkdirSync(this.filesDir, { recursive: true, mode: 0o700 });
+  }
+
+  load(): RunState {
+    let text: string;
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch {
+      return emptyState(this.runbook);
+    }
+    try {
+      const state = JSON.parse(text) as RunState;
+      if (state.version !== 1) throw new Error(`unsupported state version ${String(state.version)}`);
+      return state;
+    } catch (error) {
+      throw new RunbookError(`the state file ${this.file} is unreadable: ${(error as Error).message}`, {
+        exitCode: 1, hint: 'move it aside and re-run (existing resources are adopted), or restore it from a backup',
+      });
+    }
+  }
+
+  save(state: RunState): void {
+    this.ensure();
+    state.updatedAt = new Date().toISOString();
+    writeAtomic(this.file, `${JSON.stringify(state, null, 2)}\n`);
+  }
+}
+
+/** Write to a temp file beside the target, flush it, then rename over the target. */
+export function writeAtomic(path: string, content: string | Uint8Array, mode = 0o600): void {
+  const tmp = `${path}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+  const fd = openSync(tmp, 'w', mode);
+  try {
+    writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}

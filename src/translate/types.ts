@@ -1,0 +1,81 @@
+/**
+ * A translator turns one CLI's argv (`aws …`, `gcloud …`, `kubectl …`) into a typed SDK call.
+ * Translators return calls, not effects: the engine sends them through one path (engine/send.ts).
+ */
+
+export interface Call {
+  /** Which translator made it: the key of the translator table. */
+  tool: string;
+  /** `KMS.CreateKey`, shown in plans and events. */
+  operation: string;
+  input: unknown;
+  /** Creates or changes something (confirmation, adoption); reads are false. */
+  mutating: boolean;
+  /** One line for the plan: `KMS.CreateKey {"Description":"…"}`. */
+  display: string;
+}
+
+export interface TranslateContext {
+  /** Where relative `file://` paths resolve first (the run's work directory), then `fallbackDirs`. */
+  cwd: string;
+  fallbackDirs?: string[];
+  /** At check/plan time files written by earlier steps do not exist yet. */
+  planning?: boolean;
+  /** Variables of the run: some translators need them (e.g. a namespace default). */
+  env?: Record<string, string>;
+}
+
+export interface Issue {
+  /** Which argv word is wrong (0 = the tool's name). */
+  argIndex: number;
+  message: string;
+  ruleId: string;
+  note?: string;
+  severity: 'error' | 'warning';
+}
+
+export interface SendContext {
+  signal?: AbortSignal;
+  /** Stdin for the call (a pipeline or heredoc feeding it), when the tool reads it. */
+  stdin?: string;
+  env: Record<string, string>;
+}
+
+export interface Translator<C extends Call = Call> {
+  tool: string;
+  /** Whether this argv is one the translator handles (others fall back to the shell). */
+  handles(argv: string[]): boolean;
+  translate(argv: string[], context: TranslateContext): Promise<C>;
+  validate(argv: string[], context: TranslateContext): Promise<Issue[]>;
+  send(call: C, context: SendContext): Promise<unknown>;
+  /** What the CLI would print for this result. */
+  format(result: unknown, call: C): string;
+  /** Values in the result the SDK marks sensitive: redacted everywhere. */
+  secretsOf?(result: unknown, call: C): string[];
+  /** The service said the resource exists (409, ALREADY_EXISTS, EntityAlreadyExists…). */
+  isAlreadyExists?(error: unknown): boolean;
+  /** Throttling, 5xx, timeouts: worth another attempt. */
+  isRetryable?(error: unknown): boolean;
+  /** How to find what a creating call would duplicate: see engine/adopt.ts. */
+  adoption?: AdoptionTable<C>;
+}
+
+export interface AdoptionContext<C extends Call> {
+  send(call: C): Promise<unknown>;
+  translate(argv: string[]): Promise<C>;
+  /** Later commands of the runbook, bound with the values known now (e.g. the alias that names a key). */
+  laterArgv: string[][];
+  /** The variable this call's output is captured into, if any. */
+  capture?: string;
+}
+
+/** Per operation: find the existing resource (its output shaped like the creating call's), or undefined. */
+export type AdoptionTable<C extends Call> = Record<string, (call: C, context: AdoptionContext<C>) => Promise<AdoptResult | undefined>>;
+
+export interface AdoptResult {
+  /** Output in the shape the creating call returns, so `--query` works the same. */
+  output: unknown;
+  /** "adopted" when the resource existed; "updated" when it existed and was converged. */
+  outcome: 'adopted' | 'updated';
+  detail: string;
+}
