@@ -79,9 +79,11 @@ export async function run(args: string[]): Promise<number> {
       console.error(`Sandbox: moto on ${box.endpoint}${box.notes.length ? `; ${box.notes.join('; ')}` : ''}`);
       values.param = [...box.params, ...(values.param ?? [])];
     }
-    const saved = (await import('../state/store.js')).StateStore;
-    const previous = new saved(stateDir, runbook.name).load().params;
-    const resolved = await resolveParams(flow.params, { flags: values.param ?? [], ...(values.params ? { file: values.params } : {}), env, saved: previous });
+    const { StateStore, siblingOutputs } = await import('../state/store.js');
+    const previous = new StateStore(stateDir, runbook.name).load().params;
+    const resolved = await resolveParams(flow.params, {
+      flags: values.param ?? [], ...(values.params ? { file: values.params } : {}), env, saved: previous, siblings: siblingOutputs(stateDir, runbook.name),
+    });
     if (resolved.missing.length && process.stdin.isTTY && !values.json) await promptForParams(resolved.missing, resolved);
     const problems = describeProblems(runbook.file, resolved);
     if (problems) {

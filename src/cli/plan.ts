@@ -39,11 +39,12 @@ export function formatPlan(plan: Plan): string {
     out.push('');
   }
   for (const step of plan.steps) {
-    out.push(`${paint('bold', `${step.index}. ${step.title}`)} ${paint('dim', `[${step.id}] ${step.kind}${step.skip ? ' (skipped)' : ''}`)}`);
+    out.push(`${paint('bold', `${step.index}. ${step.title}`)} ${paint('dim', `[${step.id}] ${step.kind}${step.skip ? ' (skipped)' : ''}${step.when ? ` when ${step.when}` : ''}`)}`);
     for (const a of step.actions) {
       const marker = a.kind === 'call' ? (a.mutating ? paint('yellow', '~') : paint('cyan', '=')) : a.kind === 'write-file' ? paint('green', '+') : ' ';
       let text = a.display;
       if (a.kind === 'call' && a.then) text += paint('dim', ` | ${a.then}`);
+      if ((a.kind === 'call' || a.kind === 'shell') && a.capture) text += paint('green', ` -> $${a.capture}`);
       if (a.kind === 'call' && a.error) text += `\n      ${paint('red', a.error)}`;
       out.push(`   ${marker} ${text}`);
     }

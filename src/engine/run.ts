@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { RunbookError } from '../diagnostics.js';
 import { Redactor, REDACTED } from '../events/redact.js';
 import type { EngineEvent, EventDraft, EventSink, StepStatus } from '../events/types.js';
+import { conditionHolds } from '../markdown/meta.js';
 import type { Runbook } from '../markdown/types.js';
 import { bindFields, type Lookup } from '../plan/bind.js';
 import { analyzeFlow, type Flow, type StepFlow } from '../plan/flow.js';
@@ -96,7 +97,12 @@ export async function runRunbook(options: RunOptions): Promise<RunResult> {
 
     for (const [i, sf] of flow.steps.entries()) {
       const step = sf.step;
-      const skipReason = !selected.has(i) ? (options.only ? 'not selected (--only)' : 'before --from') : step.meta.attributes.skip ? 'marked skip' : undefined;
+      const when = step.meta.attributes.when;
+      const skipReason = !selected.has(i)
+        ? options.only ? 'not selected (--only)' : 'before --from'
+        : step.meta.attributes.skip ? 'marked skip'
+        : when && !conditionHolds(when, variables.get(when.name)?.value ?? baseEnv[when.name]) ? `condition ${when.text} is false`
+        : undefined;
       if (skipReason) {
         emit({ type: 'step:end', stepId: step.id, status: 'skipped', durationMs: 0, variables: {}, files: [], reason: skipReason });
         continue;
@@ -166,6 +172,8 @@ export async function runRunbook(options: RunOptions): Promise<RunResult> {
       emit({ type: 'step:end', stepId: step.id, status: status as 'done' | 'adopted', durationMs: Date.now() - stepStarted, variables: pick(variables, record.variables), files: record.files });
     }
     const outputs = Object.fromEntries(flow.outputs.filter((n) => variables.has(n)).map((n) => [n, variables.get(n)!.value]));
+    state.outputs = Object.keys(outputs);
+    store.save(state);
     emit({ type: 'run:end', status: 'succeeded', durationMs: Date.now() - started, outputs });
     return { runId, status: 'succeeded', outputs: redactor.value(outputs), state };
   } finally {

@@ -21,9 +21,13 @@ export interface ShellOptions {
   signal?: AbortSignal;
 }
 
+/** Shell builtins with no executable of the same name: they run inside bash, still quoted. */
+const builtins = new Set([':', 'cd', 'source', '.', 'set', 'shopt', 'unset', 'alias', 'eval', 'trap', 'ulimit', 'umask', 'wait', 'read', 'let', 'local', 'declare', 'typeset', 'pushd', 'popd']);
+
 /** Run one command from its argv. */
 export async function runArgv(argv: string[], options: ShellOptions): Promise<ShellResult> {
-  const { $ } = await loadZx();
+  const { $, quote } = await loadZx();
+  if (builtins.has(argv[0]!)) return runScript(argv.map((a) => quote(a)).join(' '), options);
   const p = $({ cwd: options.cwd, env: options.env, nothrow: true, quiet: true, verbose: false, ...(options.input !== undefined ? { input: options.input } : {}), ...(options.signal ? { signal: options.signal } : {}) });
   const out = await p`${argv}`;
   return { stdout: out.stdout, stderr: out.stderr, exitCode: out.exitCode ?? 1 };

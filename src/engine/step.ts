@@ -2,7 +2,7 @@
  * Executes one step's actions against the run's variables: the same lowering the plan shows,
  * with values bound at the moment each action runs.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { RunbookError } from '../diagnostics.js';
@@ -115,6 +115,7 @@ export class StepRunner {
       const stdin = spec.stdin ? ('text' in spec.stdin ? bindString(spec.stdin.text, this.lookup) : this.readFile(bindString(spec.stdin.file, this.lookup))) : input;
       const written = fileWrite(spec, argv, this.lookup);
       let stdout: string;
+      let adopted = false;
       if (written !== undefined && pipeline.length === 1) {
         await this.writeFile(written, stdin ?? '', false);
         return;
@@ -129,6 +130,7 @@ export class StepRunner {
           onCall: this.ctx.onCall, onAdopt: this.ctx.onAdopt, onRetry: this.ctx.onRetry,
         });
         this.outcome.resources.push({ operation: call.operation, outcome: sent.outcome });
+        adopted = sent.outcome === 'adopted' || sent.outcome === 'updated';
         const secrets = translator.secretsOf?.(sent.result, call) ?? [];
         for (const s of secrets) this.ctx.redactor.add(s);
         secret ||= secrets.length > 0;
@@ -146,7 +148,10 @@ export class StepRunner {
         stdout = stdin ?? '';
       }
       if (spec.stdout) {
-        await this.writeFile(bindString(spec.stdout.file, this.lookup), stdout, spec.stdout.append);
+        const file = bindString(spec.stdout.file, this.lookup);
+        // An adopted resource's output (e.g. `vault operator init > init.json` on an initialized Vault)
+        // must not overwrite what the run that created it saved.
+        if (!(adopted && existsSync(this.path(file)))) await this.writeFile(file, stdout, spec.stdout.append);
         input = '';
       } else {
         input = stdout;

@@ -16,6 +16,27 @@ export interface StepAttributes {
   timeout?: number;
   /** Extra attempts for retryable faults. */
   retries?: number;
+  /** Run only when a variable has a value: `when=SEAL_TYPE=awskms`, `when=SEAL_TYPE!=awskms`, `when=ENABLE_X`. */
+  when?: Condition;
+}
+
+export interface Condition {
+  name: string;
+  /** `=` and `!=` compare with `value`; `set` is true when the variable is non-empty and not `false`. */
+  op: '=' | '!=' | 'set';
+  value?: string;
+  text: string;
+}
+
+export function parseCondition(text: string): Condition | Error {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(!?=)(.*))?$/.exec(text.trim().replace(/^\$/, ''));
+  if (!m) return new Error('expected NAME=value, NAME!=value or NAME');
+  return m[2] ? { name: m[1]!, op: m[2] as '=' | '!=', value: m[3]!, text } : { name: m[1]!, op: 'set', text };
+}
+
+export function conditionHolds(c: Condition, value: string | undefined): boolean {
+  if (c.op === 'set') return !!value && value !== 'false';
+  return c.op === '=' ? value === c.value : value !== c.value;
 }
 
 export interface ParsedMeta {
@@ -34,6 +55,7 @@ const attributeParsers: { [K in keyof Required<StepAttributes>]: (value: string 
   confirm: (v) => boolish(v),
   timeout: (v) => (v === true ? new Error('expected a duration such as 30s or 5m') : duration(v)),
   retries: (v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : new Error('expected a whole number')),
+  when: (v) => (v === true ? new Error('expected NAME=value, NAME!=value or NAME') : parseCondition(v)),
 };
 
 /** Runme's own attribute names, accepted for compatibility and ignored. */

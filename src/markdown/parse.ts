@@ -119,11 +119,10 @@ function introduction(parent: Parent | undefined, index: number, listItem: ListI
   return undefined;
 }
 
-/** First sentence of an introduction, without its trailing colon. */
+/** The first clause of an introduction: up to its first `.`, `:` or `;` that ends a sentence. */
 function clean(text: string): string {
-  const line = text.split('\n')[0]!.trim();
-  const sentence = /^(.+?[.!?])(\s|$)/.exec(line)?.[1] ?? line;
-  return sentence.replace(/[.:]\s*$/, '').trim();
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return (/^(.+?)[.:;!?](?=\s|$)/.exec(flat)?.[1] ?? flat).trim();
 }
 
 export function slug(text: string): string {

@@ -14,9 +14,11 @@ export interface ParamSources {
   env?: Record<string, string | undefined>;
   /** Values a previous run of the same runbook used (from state). */
   saved?: Record<string, string>;
+  /** Outputs other runbooks left in the same state directory. */
+  siblings?: Array<{ runbook: string; values: Record<string, string> }>;
 }
 
-export type ValueSource = 'flag' | 'file' | 'env' | 'state' | 'default' | 'prompt';
+export type ValueSource = 'flag' | 'file' | 'env' | 'state' | 'runbook' | 'default' | 'prompt';
 
 export interface Resolved {
   values: Record<string, string>;
@@ -65,7 +67,8 @@ export async function resolveParams(params: Param[], sources: ParamSources): Pro
   for (const param of params) {
     const candidates: Array<[ValueSource, string | undefined]> = [
       ['flag', flags[param.name]], ['file', file[param.name]], ['env', env[param.name]],
-      ['state', saved[param.name]], ['default', param.default === undefined ? undefined : String(param.default)],
+      ['state', saved[param.name]], ['runbook', fromSiblings(param, sources.siblings ?? [])],
+      ['default', param.default === undefined ? undefined : String(param.default)],
     ];
     const found = candidates.find(([, v]) => v !== undefined && v !== '');
     if (!found) {
@@ -81,6 +84,12 @@ export async function resolveParams(params: Param[], sources: ParamSources): Pro
     }
   }
   return resolved;
+}
+
+/** An output of another runbook with the parameter's name (`from:` names which one). */
+function fromSiblings(param: Param, siblings: NonNullable<ParamSources['siblings']>): string | undefined {
+  const candidates = siblings.filter((s) => (!param.from || s.runbook === param.from) && s.values[param.name] !== undefined);
+  return candidates.length === 1 || param.from ? candidates[0]?.values[param.name] : undefined;
 }
 
 /** Ask for each missing value on the terminal; secrets are not echoed. */

@@ -29,6 +29,8 @@ export const paramDeclarationSchema = z.preprocess(
       service: z.string().optional(),
       resource: z.string().optional(),
       example: scalar.optional(),
+      /** Take the value from this runbook's outputs when an earlier run left them in the state directory. */
+      from: z.string().optional(),
     })
     .strict()
     .superRefine((d, ctx) => {

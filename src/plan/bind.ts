@@ -1,4 +1,5 @@
 /** Templates -> strings, the way the shell expands words (minus globbing). */
+import { RunbookError } from '../diagnostics.js';
 import type { Template } from './actions.js';
 
 /** Looks a variable up; undefined when unset. */
@@ -51,6 +52,12 @@ function expandVar(p: Extract<Template[number], { var: string }>, lookup: Lookup
       return value ? bindString(p.fallback ?? [], lookup) : '';
     case '+':
       return value !== undefined ? bindString(p.fallback ?? [], lookup) : '';
+    case ':?':
+    case '?':
+      if (p.op === ':?' ? !value : value === undefined) {
+        throw new RunbookError(`${p.var}: ${bindString(p.fallback ?? [], lookup) || 'parameter null or not set'}`);
+      }
+      return value ?? '';
     default:
       return value ?? '';
   }

@@ -49,8 +49,10 @@ export function analyzeFlow(runbook: Runbook): Flow {
     const sets = step.script.sets.map((s) => ({ ...s }));
     for (const s of sets) if (!producers.has(s.name)) producers.set(s.name, i);
     const placeholderReads = [...new Set(actions.flatMap(templateVarsOf).filter((v) => placeholders.has(v)))];
+    const when = step.meta.attributes.when;
+    const reads = when ? [{ name: when.name, span: step.span, hasDefault: false }, ...step.script.reads] : step.script.reads;
     return {
-      step, actions, reads: step.script.reads, sets, placeholderReads,
+      step, actions, reads, sets, placeholderReads,
       writes: writesOf(step.script.statements), fileRefs: fileRefsOf(step.script.statements),
     };
   });

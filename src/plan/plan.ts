@@ -25,6 +25,8 @@ export interface PlannedStep {
   section: string[];
   kind: StepKind;
   skip: boolean;
+  /** `when=` condition, as written. */
+  when?: string;
   actions: PlannedAction[];
   produces: { variables: string[]; files: string[] };
   line: number;
@@ -52,12 +54,25 @@ export async function planRunbook(runbook: Runbook, options: PlanOptions = {}): 
     const lookup = symbolicLookup(flow, i, values, secrets);
     const actions: PlannedAction[] = [];
     const temps = new Map<string, string>();
+    const skipAssign = new Set<Action>();
     const look: Lookup = (name) => temps.get(name) ?? lookup(name);
-    for (const action of sf.actions) actions.push(...(await planAction(action, look, temps, options.cwd ?? process.cwd())));
+    for (const [k, action] of sf.actions.entries()) {
+      const planned = await planAction(action, look, temps, options.cwd ?? process.cwd());
+      // `export X=$(aws …)`: show the call with `-> $X` rather than a separate assignment.
+      const next = sf.actions[k + 1];
+      const last = planned[planned.length - 1];
+      if (action.kind === 'run' && action.capture && last && (last.kind === 'call' || last.kind === 'shell') && next?.kind === 'assign' && next.value.length === 1 && 'var' in next.value[0]! && next.value[0].var === action.capture) {
+        last.capture = next.name;
+        skipAssign.add(next);
+      }
+      if (skipAssign.has(action)) continue;
+      actions.push(...planned);
+    }
     const kind: StepKind = actions.some((a) => a.kind === 'call') ? 'sdk' : actions.some((a) => a.kind === 'write-file') ? 'file' : 'shell';
     steps.push({
       id: sf.step.id, index: sf.step.index, title: sf.step.title, section: sf.step.section, kind,
       skip: sf.step.meta.attributes.skip ?? false,
+      ...(sf.step.meta.attributes.when ? { when: sf.step.meta.attributes.when.text } : {}),
       actions,
       produces: { variables: [...new Set(sf.sets.map((s) => s.name))], files: [...new Set(sf.writes.map((w) => w.path))] },
       line: sf.step.span.start.line,

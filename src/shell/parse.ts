@@ -220,7 +220,7 @@ class Converter {
       this.scan(p);
     }
     if (NAME.test(name)) {
-      const hasDefault = op !== undefined && /^:?[-=+]$/.test(op);
+      const hasDefault = op !== undefined && /^:?[-=+?]$/.test(op);
       this.reads.push({ name, span, hasDefault });
     }
     return { kind: 'param', name, quoted, span, raw, ...(op ? { op } : {}), ...(arg ? { arg } : {}) };
@@ -234,7 +234,7 @@ class Converter {
       if (type === 'ParamExp') {
         const name = n.Param.Value;
         if (NAME.test(name)) {
-          const hasDefault = !!n.Exp && /^:?[-=+]$/.test(/^\$\{[A-Za-z0-9_]+(:?[-=+?])/.exec(this.raw(n))?.[1] ?? '');
+          const hasDefault = !!n.Exp && /^:?[-=+?]$/.test(/^\$\{[A-Za-z0-9_]+(:?[-=+?])/.exec(this.raw(n))?.[1] ?? '');
           this.reads.push({ name, span: this.span(n), hasDefault });
         }
       } else if (type === 'Assign' && n.Name) {

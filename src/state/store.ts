@@ -5,7 +5,7 @@
  * and owner-only, since variables may hold secrets.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunbookError } from '../diagnostics.js';
 
@@ -31,6 +31,8 @@ export interface RunState {
   files: Record<string, { step: string; sha256: string }>;
   steps: Record<string, StepRecord>;
   runs: string[];
+  /** The runbook's outputs after its last successful run: other runbooks may take their parameters from them. */
+  outputs?: string[];
 }
 
 export function emptyState(runbook: string): RunState {
@@ -75,6 +77,28 @@ export class StateStore {
     state.updatedAt = new Date().toISOString();
     writeAtomic(this.file, `${JSON.stringify(state, null, 2)}\n`);
   }
+}
+
+/** Other runbooks' outputs in the same state directory, for parameters such as KEY_ARN. */
+export function siblingOutputs(stateDir: string, except: string): Array<{ runbook: string; values: Record<string, string> }> {
+  let names: string[];
+  try {
+    names = readdirSync(stateDir);
+  } catch {
+    return [];
+  }
+  const out: Array<{ runbook: string; values: Record<string, string> }> = [];
+  for (const name of names.sort()) {
+    if (name === except || name === 'runs') continue;
+    try {
+      const state = JSON.parse(readFileSync(join(stateDir, name, 'state.json'), 'utf8')) as RunState;
+      const values = Object.fromEntries((state.outputs ?? []).filter((o) => state.variables[o] && !state.variables[o]!.secret).map((o) => [o, state.variables[o]!.value]));
+      if (Object.keys(values).length) out.push({ runbook: name, values });
+    } catch {
+      // not a runbook's state folder
+    }
+  }
+  return out;
 }
 
 /** Write to a temp file beside the target, flush it, then rename over the target. */

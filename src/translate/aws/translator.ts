@@ -1,6 +1,6 @@
 /** The aws CLI as a translator: model-driven translation (./index.ts) plus adoption (./adopt.ts). */
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { Call, TranslateContext, Translator } from '../types.js';
 import { adoption } from './adopt.js';
 import { describeCall, formatAwsOutput, isAlreadyExists, isRetryable, sendAwsCall, translateAws, validateAws, type AwsCall } from './index.js';
@@ -25,7 +25,7 @@ export const translator: Translator<AwsTranslatedCall> = {
     return wrap(await translateAws(argv, { cwd: context.cwd, readFile: fileReader(context) }));
   },
   validate(argv, context) {
-    return validateAws(argv, { cwd: context.cwd, planning: true } as Parameters<typeof validateAws>[1]);
+    return validateAws(argv, { cwd: context.cwd, readFile: fileReader(context), ignoreMissingFiles: true });
   },
   send(call, context) {
     return sendAwsCall(call.aws, context.signal ? { signal: context.signal } : {});
@@ -78,7 +78,7 @@ function fileReader(context: TranslateContext): (path: string, binary: boolean) 
       const full = resolve(dir, path);
       if (existsSync(full)) return binary ? new Uint8Array(readFileSync(full)) : readFileSync(full, 'utf8');
     }
-    if (context.planning) return `<contents of ${path}>`;
+    if (context.planning) return `<contents of ${relative(context.cwd, path) || path}>`;
     throw new Error(`cannot read ${path}: no such file`);
   };
 }
