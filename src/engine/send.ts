@@ -10,6 +10,7 @@ export interface SendOptions {
   signal: AbortSignal;
   retries: number;
   env: Record<string, string>;
+  stdin?: string;
   /** Later commands of the runbook bound with what is known now (adoption looks for identities there). */
   laterArgv: string[][];
   capture?: string;
@@ -28,7 +29,7 @@ export interface SendResult {
 export async function sendCall(translator: Translator, call: Call, options: SendOptions): Promise<SendResult> {
   const adopt = call.mutating ? translator.adoption?.[call.operation] : undefined;
   const context: AdoptionContext<Call> = {
-    send: (c) => retrying(() => translator.send(c, { signal: options.signal, env: options.env }), translator, options),
+    send: (c) => retrying(() => translator.send(c, { signal: options.signal, env: options.env, ...(options.stdin !== undefined ? { stdin: options.stdin } : {}) }), translator, options),
     translate: (argv) => translator.translate(argv, { cwd: process.cwd() }),
     laterArgv: options.laterArgv,
     ...(options.capture ? { capture: options.capture } : {}),
@@ -43,7 +44,7 @@ export async function sendCall(translator: Translator, call: Call, options: Send
   if (call.mutating) await options.confirm(call);
   options.onCall(call);
   try {
-    const result = await retrying(() => translator.send(call, { signal: options.signal, env: options.env }), translator, options);
+    const result = await retrying(() => translator.send(call, { signal: options.signal, env: options.env, ...(options.stdin !== undefined ? { stdin: options.stdin } : {}) }), translator, options);
     return { result, outcome: call.mutating ? 'created' : 'read' };
   } catch (error) {
     // Created by someone else between our lookup and our call (or no lookup matched): adopt it now.

@@ -122,9 +122,9 @@ export class StepRunner {
       }
       const translator = argv.length ? await translatorFor(argv) : undefined;
       if (translator) {
-        const call = await translator.translate(argv, { cwd: this.ctx.workDir, fallbackDirs: this.ctx.fallbackDirs, env: this.env() });
+        const call = await translator.translate(argv, { cwd: this.ctx.workDir, fallbackDirs: this.ctx.fallbackDirs, env: this.env(), ...(stdin !== undefined ? { stdin } : {}) });
         const sent = await sendCall(translator, call, {
-          signal: this.ctx.signal, retries: this.ctx.retries, env: this.env(), laterArgv: this.ctx.laterArgv(),
+          signal: this.ctx.signal, retries: this.ctx.retries, env: this.env(), laterArgv: this.ctx.laterArgv(), ...(stdin !== undefined ? { stdin } : {}),
           ...(target ? { capture: target } : {}),
           confirm: (c) => this.ctx.confirm(c.display),
           onCall: this.ctx.onCall, onAdopt: this.ctx.onAdopt, onRetry: this.ctx.onRetry,

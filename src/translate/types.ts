@@ -23,6 +23,8 @@ export interface TranslateContext {
   planning?: boolean;
   /** Variables of the run: some translators need them (e.g. a namespace default). */
   env?: Record<string, string>;
+  /** What feeds the command's stdin (a heredoc, a pipe), e.g. for `kubectl apply -f -`. */
+  stdin?: string;
 }
 
 export interface Issue {
