@@ -137,7 +137,8 @@ async function planRun(pipeline: CommandSpec[], lookup: Lookup, cwd: string, lin
   const translator = await translatorFor(argv);
   if (translator) {
     try {
-      const call = await translator.translate(argv, { cwd, planning: true });
+      const stdin = first.stdin && 'text' in first.stdin ? bindString(first.stdin.text, lookup) : undefined;
+      const call = await translator.translate(argv, { cwd, planning: true, ...(stdin !== undefined ? { stdin } : {}) });
       return [{ kind: 'call', tool: call.tool, operation: call.operation, input: call.input, mutating: call.mutating, display: call.display, line, ...(then ? { then } : {}) }];
     } catch (error) {
       return [{ kind: 'call', tool: argv[0]!, operation: argv.slice(1, 3).join(' '), input: null, mutating: true, display: argv.join(' '), line, error: (error as Error).message }];
