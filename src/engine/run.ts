@@ -171,7 +171,11 @@ export async function runRunbook(options: RunOptions): Promise<RunResult> {
       persist(state, variables, runner.outcome.files, step.id, store);
       emit({ type: 'step:end', stepId: step.id, status: status as 'done' | 'adopted', durationMs: Date.now() - stepStarted, variables: pick(variables, record.variables), files: record.files });
     }
-    const outputs = Object.fromEntries(flow.outputs.filter((n) => variables.has(n)).map((n) => [n, variables.get(n)!.value]));
+    // An output may be a parameter the runbook only passes on (e.g. the project it worked in).
+    const outputs = Object.fromEntries(
+      flow.outputs.flatMap((n) => (variables.has(n) ? [[n, variables.get(n)!.value]] : options.params[n] !== undefined && !secretParams.has(n) ? [[n, options.params[n]!]] : [])),
+    );
+    for (const [n, value] of Object.entries(outputs)) if (!variables.has(n)) state.variables[n] = { value, exported: true, step: 'params' };
     state.outputs = Object.keys(outputs);
     store.save(state);
     emit({ type: 'run:end', status: 'succeeded', durationMs: Date.now() - started, outputs });
