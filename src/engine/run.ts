@@ -175,7 +175,6 @@ export async function runRunbook(options: RunOptions): Promise<RunResult> {
     const outputs = Object.fromEntries(
       flow.outputs.flatMap((n) => (variables.has(n) ? [[n, variables.get(n)!.value]] : options.params[n] !== undefined && !secretParams.has(n) ? [[n, options.params[n]!]] : [])),
     );
-    for (const [n, value] of Object.entries(outputs)) if (!variables.has(n)) state.variables[n] = { value, exported: true, step: 'params' };
     state.outputs = Object.keys(outputs);
     store.save(state);
     emit({ type: 'run:end', status: 'succeeded', durationMs: Date.now() - started, outputs });

@@ -92,7 +92,12 @@ export function siblingOutputs(stateDir: string, except: string): Array<{ runboo
     if (name === except || name === 'runs') continue;
     try {
       const state = JSON.parse(readFileSync(join(stateDir, name, 'state.json'), 'utf8')) as RunState;
-      const values = Object.fromEntries((state.outputs ?? []).filter((o) => state.variables[o] && !state.variables[o]!.secret).map((o) => [o, state.variables[o]!.value]));
+      const values: Record<string, string> = {};
+      for (const o of state.outputs ?? []) {
+        const v = state.variables[o];
+        if (v && !v.secret) values[o] = v.value;
+        else if (!v && state.params[o] !== undefined) values[o] = state.params[o]!;
+      }
       if (Object.keys(values).length) out.push({ runbook: name, values });
     } catch {
       // not a runbook's state folder
