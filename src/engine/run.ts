@@ -200,7 +200,10 @@ function selectSteps(flow: Flow, options: RunOptions): Set<number> {
 /** A step's identity for resume: its code and the values it reads. */
 function fingerprintOf(sf: StepFlow, lookup: Lookup): string {
   const hash = createHash('sha256').update(sf.step.code);
-  const names = [...new Set([...sf.reads.map((r) => r.name), ...sf.placeholderReads])].sort();
+  // Only values from before the step count: a variable the step sets and then reads is its own output.
+  const before = (a: { line: number; column: number }, b: { line: number; column: number }) => a.line < b.line || (a.line === b.line && a.column < b.column);
+  const inputs = sf.reads.filter((r) => !sf.sets.some((s) => s.name === r.name && before(s.span.start, r.span.start)));
+  const names = [...new Set([...inputs.map((r) => r.name), ...sf.placeholderReads])].sort();
   for (const name of names) hash.update(`\0${name}=${lookup(name) ?? ''}`);
   return hash.digest('hex').slice(0, 16);
 }
