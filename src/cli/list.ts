@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseRunbook } from '../markdown/parse.js';
+import { parseRunbookCached } from '../markdown/cache.js';
 import { analyzeFlow } from '../plan/flow.js';
 import { runbookDirs } from './load.js';
 import { paint } from './style.js';
@@ -21,7 +21,7 @@ export async function run(args: string[]): Promise<number> {
       if (seen.has(n)) continue;
       seen.add(n);
       const file = relative(process.cwd(), join(dir, n));
-      const runbook = parseRunbook(await readFile(join(dir, n), 'utf8'), file);
+      const runbook = await parseRunbookCached(await readFile(join(dir, n), 'utf8'), file);
       const flow = analyzeFlow(runbook);
       rows.push({
         file, name: runbook.name, title: runbook.title, ...(runbook.description ? { description: runbook.description } : {}),

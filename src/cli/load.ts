@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RunbookError } from '../diagnostics.js';
-import { parseRunbook } from '../markdown/parse.js';
+import { parseRunbookCached } from '../markdown/cache.js';
 import type { Runbook } from '../markdown/types.js';
 
 /** The runbooks/ folders searched: the current directory's, then the package's own. */
@@ -26,5 +26,5 @@ export function findRunbook(name: string): string {
 export async function loadRunbook(name: string): Promise<Runbook> {
   const file = findRunbook(name);
   const source = await readFile(file, 'utf8');
-  return parseRunbook(source, file);
+  return parseRunbookCached(source, file);
 }

@@ -1,7 +1,8 @@
 /**
  * The one path every SDK call takes, as named stages in a fixed order:
- * adopt (find what a creating call would duplicate) -> confirm (first mutating call) ->
- * retry (retryable faults, with backoff) -> timeout (the step's signal) -> send.
+ * adopt (find what a creating call would duplicate; for creates that fail on duplicates, only
+ * after that conflict) -> confirm (first mutating call) -> retry (retryable faults, with
+ * backoff) -> timeout (the step's signal) -> send.
  */
 import { RunbookError } from '../diagnostics.js';
 import type { AdoptionContext, AdoptResult, Call, Translator } from '../translate/types.js';
@@ -34,7 +35,7 @@ export async function sendCall(translator: Translator, call: Call, options: Send
     laterArgv: options.laterArgv,
     ...(options.capture ? { capture: options.capture } : {}),
   };
-  if (adopt) {
+  if (adopt && !translator.adoptOnConflict?.has(call.operation)) {
     const found = await adopt(call, context);
     if (found) {
       options.onAdopt(call, found);

@@ -4,7 +4,6 @@
  * Without a TTY every missing value is reported at once.
  */
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { RunbookError } from '../diagnostics.js';
 import { validateParam, type Param } from './types.js';
 
@@ -40,7 +39,8 @@ export function parseParamFlags(flags: string[]): Record<string, string> {
 export async function readParamsFile(path: string): Promise<Record<string, string>> {
   let data: unknown;
   try {
-    data = parseYaml(await readFile(path, 'utf8'));
+    const { parse } = await import('yaml');
+    data = parse(await readFile(path, 'utf8'));
   } catch (error) {
     throw new RunbookError(`cannot read --params ${path}: ${(error as Error).message.split('\n')[0]}`, { exitCode: 2, cause: error });
   }

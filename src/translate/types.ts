@@ -58,8 +58,14 @@ export interface Translator<C extends Call = Call> {
   isAlreadyExists?(error: unknown): boolean;
   /** Throttling, 5xx, timeouts: worth another attempt. */
   isRetryable?(error: unknown): boolean;
-  /** How to find what a creating call would duplicate: see engine/adopt.ts. */
+  /** How to find what a creating call would duplicate (see engine/send.ts). */
   adoption?: AdoptionTable<C>;
+  /**
+   * Operations whose create fails on a duplicate (AlreadyExists/409): they are sent first and
+   * adopted only on that conflict, saving a lookup round trip on the common path. The others
+   * (a key has no name, an attachment never conflicts) are looked up before the call.
+   */
+  adoptOnConflict?: ReadonlySet<string>;
 }
 
 export interface AdoptionContext<C extends Call> {

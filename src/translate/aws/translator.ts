@@ -39,6 +39,10 @@ export const translator: Translator<AwsTranslatedCall> = {
   isAlreadyExists,
   isRetryable,
   adoption,
+  adoptOnConflict: new Set([
+    'KMS.CreateAlias', 'IAM.CreateRole', 'IAM.CreatePolicy', 'IAM.CreateOpenIDConnectProvider', 'IAM.CreateUser',
+    'IAM.CreateInstanceProfile', 'SecretsManager.CreateSecret', 'EKS.CreateCluster',
+  ]),
 };
 
 /**

@@ -1,0 +1,71 @@
+/**
+ * `gcloud iam service-accounts create|describe|get-iam-policy|add-iam-policy-binding`, over the IAM v1
+ * REST API (the Node `@google-cloud/iam` package has no service-account admin).
+ * https://cloud.google.com/sdk/gcloud/reference/iam/service-accounts,
+ * https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts
+ * Accounts are addressed as gcloud does, `projects/-/serviceAccounts/EMAIL` (surface/iam/service_accounts,
+ * iam_util.EmailToAccountResourceName): describe and policy commands need no project.
+ */
+import { checks, flagValue, UsageError, type CommandSpec } from './command.js';
+import { iamPolicyStore, policyCommands } from './policy.js';
+
+export interface CreateServiceAccountInput {
+  name: string;
+  accountId: string;
+  serviceAccount: { displayName?: string; description?: string };
+}
+
+const accountName = (account: string | undefined) => {
+  if (!account) throw new UsageError('Missing the service account: its email, NAME@PROJECT.iam.gserviceaccount.com', 'gcp-missing-required');
+  return `projects/-/serviceAccounts/${account}`;
+};
+
+const create: CommandSpec<CreateServiceAccountInput> = {
+  path: 'iam service-accounts create',
+  operation: 'IAM.CreateServiceAccount',
+  mutating: true,
+  silent: true,
+  positional: { metavar: 'NAME', check: checks.accountId },
+  flags: {
+    'display-name': { takesValue: true },
+    description: { takesValue: true },
+  },
+  request(args) {
+    const accountId = args.positional;
+    if (!accountId) throw new UsageError('Missing the account id: gcloud iam service-accounts create NAME', 'gcp-missing-required');
+    const problem = checks.accountId(accountId);
+    if (problem) throw new UsageError(`Invalid service account id: expected ${problem}`);
+    const displayName = flagValue(args, 'display-name');
+    const description = flagValue(args, 'description');
+    return {
+      name: `projects/${args.project()}`,
+      accountId,
+      serviceAccount: { ...(displayName !== undefined ? { displayName } : {}), ...(description !== undefined ? { description } : {}) },
+    };
+  },
+  describe: (input) => `${input.accountId}@${input.name.slice('projects/'.length)}.iam.gserviceaccount.com`,
+  send: (input, apis) => apis.iam('POST', `v1/${input.name}/serviceAccounts`, { accountId: input.accountId, serviceAccount: input.serviceAccount }),
+};
+
+const positional = { metavar: 'SERVICE_ACCOUNT', check: checks.serviceAccount };
+
+const describe: CommandSpec<{ name: string }> = {
+  path: 'iam service-accounts describe',
+  operation: 'IAM.GetServiceAccount',
+  mutating: false,
+  positional,
+  flags: {},
+  request: (args) => ({ name: accountName(args.positional) }),
+  describe: (input) => input.name.slice(input.name.lastIndexOf('/') + 1),
+  send: (input, apis) => apis.iam('GET', `v1/${input.name}`),
+};
+
+export const serviceAccountCommands: CommandSpec<any>[] = [
+  create,
+  describe,
+  ...policyCommands({
+    group: 'iam service-accounts', service: 'IAM', positional, flags: {},
+    resource: (args) => accountName(args.positional),
+    store: iamPolicyStore,
+  }),
+];
