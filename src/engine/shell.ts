@@ -4,9 +4,10 @@
  */
 import { RunbookError } from '../diagnostics.js';
 
-type Zx = typeof import('zx');
+type Zx = typeof import('zx/core');
 let zx: Promise<Zx> | undefined;
-const loadZx = () => (zx ??= import('zx'));
+// zx/core has $ and quote without zx's globals and CLI helpers: a third of the import cost.
+const loadZx = () => (zx ??= import('zx/core'));
 
 export interface ShellResult {
   stdout: string;

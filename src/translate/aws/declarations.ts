@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cached, cacheKey } from '../../cache.js';
 import { packageDir, type ServicePackage } from './services.js';
 
 export interface DeclaredMember {
@@ -29,10 +30,25 @@ export function declarations(packageName: string): Declarations {
   return found;
 }
 
+/** Reading a client's declarations costs ~100 ms: the result is cached per package version. */
 function readDeclarations(packageName: string): Declarations {
-  const index = new Map<string, DeclaredMember[]>();
   const root = packageDir(packageName);
-  if (!root) return index;
+  if (!root) return new Map();
+  let version = '?';
+  try {
+    version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    // unknown version: still cacheable by path
+  }
+  const entries = cached('sdk-declarations', cacheKey(packageName, root, version, DECLARATIONS_FORMAT), () => [...parseDeclarations(root)]);
+  return new Map(entries);
+}
+
+/** Bump when parseInto's output changes. */
+const DECLARATIONS_FORMAT = 1;
+
+function parseDeclarations(root: string): Map<string, DeclaredMember[]> {
+  const index = new Map<string, DeclaredMember[]>();
   const dir = join(root, 'dist-types', 'models');
   let files: string[];
   try {
