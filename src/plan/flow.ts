@@ -5,7 +5,8 @@
 import type { Span } from '../diagnostics.js';
 import type { Runbook, Step } from '../markdown/types.js';
 import type { Param } from '../params/types.js';
-import type { Statement, Word } from '../shell/types.js';
+import type { Statement } from '../shell/types.js';
+import { literalOf, wordsOf } from '../shell/walk.js';
 import type { Action } from './actions.js';
 import { varsOf } from './bind.js';
 import { lowerStatements } from './lower.js';
@@ -88,30 +89,10 @@ function templateVarsOf(action: Action): string[] {
   }
 }
 
-function* wordsOf(statements: Statement[]): Generator<Word> {
-  for (const st of statements) {
-    const commands = st.kind === 'simple' ? [st] : st.kind === 'pipeline' ? st.commands : [];
-    for (const c of commands) {
-      for (const a of c.assigns) if (a.value) yield* withInner(a.value);
-      for (const w of c.args) yield* withInner(w);
-    }
-    if (st.kind === 'declare') for (const a of st.assigns) if (a.value) yield* withInner(a.value);
-  }
-}
-
-function* withInner(word: Word): Generator<Word> {
-  yield word;
-  for (const p of word.parts) if (p.kind === 'command') yield* wordsOf(p.script.statements);
-}
-
-function literalText(word: Word): string | undefined {
-  return word.parts.every((p) => p.kind === 'literal') ? word.parts.map((p) => (p.kind === 'literal' ? p.value : '')).join('') : undefined;
-}
-
 function fileRefsOf(statements: Statement[]): StepFlow['fileRefs'] {
   const out: StepFlow['fileRefs'] = [];
   for (const word of wordsOf(statements)) {
-    const text = literalText(word);
+    const text = literalOf(word);
     const m = text && /^(?:--[\w-]+=)?(fileb?):\/\/(.+)$/.exec(text);
     if (m) out.push({ scheme: m[1] as 'file' | 'fileb', path: m[2]!, span: word.span });
   }
@@ -124,13 +105,13 @@ function writesOf(statements: Statement[]): StepFlow['writes'] {
     const commands = st.kind === 'simple' ? [st] : st.kind === 'pipeline' ? st.commands : [];
     for (const c of commands) {
       for (const r of c.redirects) {
-        const path = (r.op === '>' || r.op === '>>' || r.op === '>|' || r.op === '&>') && literalText(r.target);
+        const path = (r.op === '>' || r.op === '>>' || r.op === '>|' || r.op === '&>') && literalOf(r.target);
         if (path && path !== '/dev/null') out.push({ path, span: r.target.span });
       }
       // `tee file` writes too.
-      const name = c.args[0] && literalText(c.args[0]);
+      const name = c.args[0] && literalOf(c.args[0]);
       if (name === 'tee') for (const w of c.args.slice(1)) {
-        const p = literalText(w);
+        const p = literalOf(w);
         if (p && !p.startsWith('-')) out.push({ path: p, span: w.span });
       }
     }

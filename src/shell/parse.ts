@@ -295,30 +295,3 @@ function syntaxError(error: unknown, origin: Origin): { message: string; span: S
   const point = { line: origin.line + line - 1, column: col + origin.column - 1 };
   return { message: m ? m[3]! : text, span: { start: point, end: point } };
 }
-
-/** Every command word list in a script, including inside `$(…)`, in source order. */
-export function* commandsOf(statements: Statement[]): Generator<SimpleCommand> {
-  for (const st of statements) {
-    const list = st.kind === 'simple' ? [st] : st.kind === 'pipeline' ? st.commands : [];
-    for (const cmd of list) {
-      for (const a of cmd.assigns) if (a.value) yield* commandsInWord(a.value);
-      for (const w of cmd.args) yield* commandsInWord(w);
-      yield cmd;
-    }
-    if (st.kind === 'declare') for (const a of st.assigns) if (a.value) yield* commandsInWord(a.value);
-  }
-}
-
-function* commandsInWord(word: Word): Generator<SimpleCommand> {
-  for (const part of word.parts) if (part.kind === 'command') yield* commandsOf(part.script.statements);
-}
-
-/** The literal text of a word when it has no expansions (e.g. a command name), else undefined. */
-export function literalOf(word: Word): string | undefined {
-  let out = '';
-  for (const part of word.parts) {
-    if (part.kind !== 'literal') return undefined;
-    out += part.value;
-  }
-  return out;
-}

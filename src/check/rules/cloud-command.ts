@@ -1,4 +1,4 @@
-import { commandsOf, literalOf } from '../../shell/parse.js';
+import { commandsOf, literalOf } from '../../shell/walk.js';
 import type { Word } from '../../shell/types.js';
 import { hasTranslator, translatorFor } from '../../translate/index.js';
 import type { Rule } from '../rule.js';

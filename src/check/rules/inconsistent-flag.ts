@@ -1,5 +1,5 @@
 import type { Span } from '../../diagnostics.js';
-import { commandsOf, literalOf } from '../../shell/parse.js';
+import { commandsOf, literalOf } from '../../shell/walk.js';
 import type { Rule } from '../rule.js';
 
 /** Flags that choose credentials or location, per tool: one hard-coded value on one command splits the run. */
