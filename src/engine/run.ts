@@ -108,7 +108,7 @@ export async function runRunbook(options: RunOptions): Promise<RunResult> {
         continue;
       }
       const lookup: Lookup = (name) => variables.get(name)?.value ?? baseEnv[name];
-      const fingerprint = fingerprintOf(sf, lookup);
+      const fingerprint = fingerprintOf(sf, lookup, state);
       const previous = state.steps[step.id];
       if (!options.only && previous && (previous.status === 'done' || previous.status === 'adopted') && previous.fingerprint === fingerprint && intact(previous, state, store)) {
         emit({ type: 'step:end', stepId: step.id, status: 'skipped', durationMs: 0, variables: pick(variables, previous.variables), files: previous.files, reason: 'completed in an earlier run with the same inputs' });
@@ -162,7 +162,8 @@ export async function runRunbook(options: RunOptions): Promise<RunResult> {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onOuterAbort);
       const mutations = runner.outcome.resources.filter((r) => r.outcome !== 'read');
-      const status: StepStatus = mutations.length && mutations.every((r) => r.outcome === 'adopted' || r.outcome === 'updated') ? 'adopted' : 'done';
+      // "adopted": every change it would have made was already there; an update (drift converged) is work done.
+      const status: StepStatus = mutations.length && mutations.every((r) => r.outcome === 'adopted') ? 'adopted' : 'done';
       const record: StepRecord = {
         status: status as 'done' | 'adopted', fingerprint, startedAt, endedAt: new Date().toISOString(),
         variables: [...runner.outcome.setVariables], files: [...runner.outcome.files], resources: runner.outcome.resources,
@@ -197,9 +198,13 @@ function selectSteps(flow: Flow, options: RunOptions): Set<number> {
   return new Set(flow.steps.map((_, i) => i).filter((i) => i >= from));
 }
 
-/** A step's identity for resume: its code and the values it reads. */
-function fingerprintOf(sf: StepFlow, lookup: Lookup): string {
+/** A step's identity for resume: its code, the values it reads and the files earlier steps wrote for it. */
+function fingerprintOf(sf: StepFlow, lookup: Lookup, state: RunState): string {
   const hash = createHash('sha256').update(sf.step.code);
+  // Files earlier steps wrote are inputs too (`file://trust-policy.json`): a rewritten file re-runs its readers.
+  for (const [path, file] of Object.entries(state.files).sort()) {
+    if (file.step !== sf.step.id && sf.step.code.includes(path)) hash.update(`\0file:${path}=${file.sha256}`);
+  }
   // Only values from before the step count: a variable the step sets and then reads is its own output.
   const before = (a: { line: number; column: number }, b: { line: number; column: number }) => a.line < b.line || (a.line === b.line && a.column < b.column);
   const inputs = sf.reads.filter((r) => !sf.sets.some((s) => s.name === r.name && before(s.span.start, r.span.start)));

@@ -46,7 +46,7 @@ export async function sendCall(translator: Translator, call: Call, options: Send
   options.onCall(call);
   try {
     const result = await retrying(() => translator.send(call, { signal: options.signal, env: options.env, ...(options.stdin !== undefined ? { stdin: options.stdin } : {}) }), translator, options);
-    return { result, outcome: call.mutating ? 'created' : 'read' };
+    return { result, outcome: call.mutating ? (translator.outcomeOf?.(result, call) ?? 'created') : 'read' };
   } catch (error) {
     // Created by someone else between our lookup and our call (or no lookup matched): adopt it now.
     if (adopt && translator.isAlreadyExists?.(error)) {

@@ -150,8 +150,8 @@ export class StepRunner {
       if (spec.stdout) {
         const file = bindString(spec.stdout.file, this.lookup);
         // An adopted resource's output (e.g. `vault operator init > init.json` on an initialized Vault)
-        // must not overwrite what the run that created it saved.
-        if (!(adopted && existsSync(this.path(file)))) await this.writeFile(file, stdout, spec.stdout.append);
+        // must not overwrite what the run that created it saved, nor leave an empty file in its place.
+        if (!(adopted && (existsSync(this.path(file)) || stdout === ''))) await this.writeFile(file, stdout, spec.stdout.append);
         input = '';
       } else {
         input = stdout;

@@ -4,6 +4,8 @@ import type { Translator } from './types.js';
 // Each translator is typed for its own Call; the table erases that (the engine only passes calls back to their translator).
 const modules: Record<string, () => Promise<{ translator: Translator }>> = {
   aws: () => import('./aws/translator.js') as unknown as Promise<{ translator: Translator }>,
+  kubectl: () => import('./k8s/translator.js') as unknown as Promise<{ translator: Translator }>,
+  gcloud: () => import('./gcp/translator.js') as unknown as Promise<{ translator: Translator }>,
 };
 
 const loaded = new Map<string, Promise<Translator>>();

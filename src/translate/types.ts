@@ -52,6 +52,8 @@ export interface Translator<C extends Call = Call> {
   send(call: C, context: SendContext): Promise<unknown>;
   /** What the CLI would print for this result. */
   format(result: unknown, call: C): string;
+  /** What a successful mutating call did, when the result says (an apply that changed an existing object). */
+  outcomeOf?(result: unknown, call: C): 'created' | 'updated' | 'adopted' | undefined;
   /** Values in the result the SDK marks sensitive: redacted everywhere. */
   secretsOf?(result: unknown, call: C): string[];
   /** The service said the resource exists (409, ALREADY_EXISTS, EntityAlreadyExists…). */

@@ -20,7 +20,10 @@ export const cloudCommand: Rule = {
         const argv = command.args.map(placeholderText);
         const translator = await translatorFor(argv);
         if (!translator) continue;
-        const issues = await translator.validate(argv, { cwd: runbookDir, planning: true });
+        // A heredoc feeding the command (`kubectl apply -f - <<EOF`) is checked too.
+        const heredoc = command.redirects.find((r) => r.heredoc)?.heredoc;
+        const stdin = heredoc ? placeholderText(heredoc.body) : undefined;
+        const issues = await translator.validate(argv, { cwd: runbookDir, planning: true, ...(stdin !== undefined ? { stdin } : {}) });
         for (const issue of issues) {
           const word = command.args[Math.min(issue.argIndex, command.args.length - 1)]!;
           report(word.span, issue.message, { ruleId: issue.ruleId, severity: issue.severity, ...(issue.note ? { note: issue.note } : {}) });

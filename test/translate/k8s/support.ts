@@ -1,0 +1,78 @@
+/**
+ * The kubectl translator against the Kubernetes test server: translate -> send -> format, as the
+ * engine does it, and the real kubectl binary against the same server for comparisons.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { translator } from '../../../src/translate/k8s/translator.js';
+import type { K8sCall } from '../../../src/translate/k8s/types.js';
+import { kubeconfig, kubectl, startKubernetes, type KubernetesOptions, type KubernetesServer } from '../../servers/kubernetes.js';
+
+export { translator };
+
+export const hasKubectl = (() => {
+  try {
+    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore', timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+export interface Sent {
+  call: K8sCall;
+  result: unknown;
+  stdout: string;
+}
+
+export interface TestCluster {
+  server: KubernetesServer;
+  config: string;
+  cwd: string;
+  env: Record<string, string>;
+  /** translate -> send -> format, like the engine. */
+  run(argv: string[], options?: { stdin?: string; signal?: AbortSignal }): Promise<Sent>;
+  /** The error a command fails with. */
+  fails(argv: string[], options?: { stdin?: string; signal?: AbortSignal }): Promise<Error & Record<string, unknown>>;
+  /** The real kubectl against the same server. */
+  real(argv: string[], timeoutMs?: number): Promise<{ stdout: string; stderr: string; code: number }>;
+  file(name: string, content: string): string;
+  stop(): Promise<void>;
+}
+
+export async function testCluster(options: KubernetesOptions & { namespace?: string } = {}): Promise<TestCluster> {
+  const { namespace, ...serverOptions } = options;
+  const server = await startKubernetes({ podStartDelayMs: 50, probeIntervalMs: 25, ...serverOptions });
+  const config = kubeconfig(server.url, namespace ? { namespace } : {});
+  const cwd = mkdtempSync(join(tmpdir(), 'k8s-translator-'));
+  const env = { ...(process.env as Record<string, string>), KUBECONFIG: config };
+  const run: TestCluster['run'] = async (argv, o = {}) => {
+    const call = await translator.translate(['kubectl', ...argv], { cwd, ...(o.stdin !== undefined ? { stdin: o.stdin } : {}) });
+    const result = await translator.send(call, { env, ...(o.stdin !== undefined ? { stdin: o.stdin } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+    return { call, result, stdout: translator.format(result, call) };
+  };
+  return {
+    server, config, cwd, env, run,
+    async fails(argv, o) {
+      try {
+        await run(argv, o);
+      } catch (error) {
+        return error as Error & Record<string, unknown>;
+      }
+      throw new Error(`expected kubectl ${argv.join(' ')} to fail`);
+    },
+    real: (argv, timeoutMs) => kubectl(config, argv, timeoutMs ? { timeoutMs } : {}),
+    file(name, content) {
+      const path = join(cwd, name);
+      writeFileSync(path, content);
+      return path;
+    },
+    async stop() {
+      await server.stop();
+      rmSync(cwd, { recursive: true, force: true });
+      rmSync(dirname(config), { recursive: true, force: true });
+    },
+  };
+}
