@@ -126,8 +126,12 @@ export async function run(args: string[]): Promise<number> {
       process.off('SIGINT', onSigint);
       record.close();
       if (live) {
+        // The page stays up after the run so it can be read; Ctrl-C (or SIGTERM) stops the server.
         console.error(`Run finished; the live log stays at ${live.url} until you press Ctrl-C.`);
-        if (process.stdin.isTTY) await new Promise<void>((r) => process.once('SIGINT', () => r()));
+        await new Promise<void>((r) => {
+          process.once('SIGINT', () => r());
+          process.once('SIGTERM', () => r());
+        });
         await live.close();
       }
     }

@@ -11,7 +11,7 @@ export function bindString(t: Template, lookup: Lookup): string {
 }
 
 /** Expand a word to its fields: unquoted expansions split on whitespace; an empty unquoted word vanishes. */
-export function bindFields(t: Template, lookup: Lookup): string[] {
+export function bindFields(t: Template, lookup: Lookup, options: { keepWhole?: (value: string) => boolean } = {}): string[] {
   const fields: string[] = [];
   let current = '';
   let hasQuotedOrText = false;
@@ -22,7 +22,7 @@ export function bindFields(t: Template, lookup: Lookup): string[] {
       continue;
     }
     const value = expandVar(p, lookup);
-    if (!p.split) {
+    if (!p.split || options.keepWhole?.(value)) {
       current += value;
       hasQuotedOrText = true;
       continue;

@@ -130,7 +130,8 @@ async function planAction(action: Action, lookup: Lookup, temps: Map<string, str
 async function planRun(pipeline: CommandSpec[], lookup: Lookup, cwd: string, line: number): Promise<PlannedAction[]> {
   const [first, ...rest] = pipeline;
   if (!first) return [];
-  const argv = first.argv.flatMap((t) => bindFields(t, lookup));
+  // A placeholder (`<from step 3: KEY_ARN>`) stands for one value: never split it into words.
+  const argv = first.argv.flatMap((t) => bindFields(t, lookup, { keepWhole: isPlaceholder }));
   const write = fileWrite(first, argv, lookup);
   if (write && !rest.length) return [{ kind: 'write-file', path: write, display: `write ${write}`, line }];
   const then = rest.length ? rest.map((c) => c.raw).join(' | ') : undefined;
@@ -154,6 +155,8 @@ export function fileWrite(spec: CommandSpec, argv: string[], lookup: Lookup): st
   if (argv[0] === 'tee' && argv.length === 2 && !argv[1]!.startsWith('-')) return argv[1];
   return undefined;
 }
+
+const isPlaceholder = (value: string) => /^<[^<>]+>$/.test(value);
 
 function oneLine(text: string): string {
   const first = text.split('\n')[0]!;
