@@ -16,6 +16,7 @@ import { analyzeFlow, type Flow, type StepFlow } from '../plan/flow.js';
 import { planRunbook, type StepKind } from '../plan/plan.js';
 import { acquireLock } from '../state/lock.js';
 import { StateStore, type RunState, type StepRecord } from '../state/store.js';
+import { prefetchShell } from './shell.js';
 import { StepRunner, type Variable } from './step.js';
 
 export interface RunOptions {
@@ -87,6 +88,7 @@ export async function runRunbook(options: RunOptions): Promise<RunResult> {
       dryRun: false,
     });
 
+    if (plan.steps.some((s) => s.actions.some((a) => a.kind === 'shell' || (a.kind === 'call' && a.then)))) prefetchShell();
     const selected = selectSteps(flow, options);
     let confirmed = !options.confirm;
     const confirm = async (what: string) => {

@@ -22,6 +22,11 @@ export interface ShellOptions {
   signal?: AbortSignal;
 }
 
+/** Start loading zx while the run waits on the network, so the first shell step does not pay for it. */
+export function prefetchShell(): void {
+  loadZx().catch(() => {});
+}
+
 /** Shell builtins with no executable of the same name: they run inside bash, still quoted. */
 const builtins = new Set([':', 'cd', 'source', '.', 'set', 'shopt', 'unset', 'alias', 'eval', 'trap', 'ulimit', 'umask', 'wait', 'read', 'let', 'local', 'declare', 'typeset', 'pushd', 'popd']);
 
