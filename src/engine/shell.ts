@@ -36,6 +36,8 @@ export async function runArgv(argv: string[], options: ShellOptions): Promise<Sh
   if (builtins.has(argv[0]!)) return runScript(argv.map((a) => quote(a)).join(' '), options);
   const p = $({ cwd: options.cwd, env: options.env, nothrow: true, quiet: true, verbose: false, ...(options.input !== undefined ? { input: options.input } : {}), ...(options.signal ? { signal: options.signal } : {}) });
   const out = await p`${argv}`;
+  // Killed by the step's timeout or Ctrl-C: report that, not the exit status it died with.
+  if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new RunbookError(String(options.signal.reason));
   return { stdout: out.stdout, stderr: out.stderr, exitCode: out.exitCode ?? 1 };
 }
 

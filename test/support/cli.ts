@@ -5,6 +5,13 @@ import { fileURLToPath } from 'node:url';
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 export const bin = fileURLToPath(new URL('../../bin/runbook.js', import.meta.url));
 
+/** Vite puts MODE, DEV, PROD, SSR and BASE_URL in process.env; a user's shell would not have them. */
+function withoutVitestEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { MODE, DEV, PROD, SSR, BASE_URL, ...rest } = env;
+  void [MODE, DEV, PROD, SSR, BASE_URL];
+  return rest;
+}
+
 export interface CliResult {
   code: number;
   stdout: string;
@@ -15,7 +22,7 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], {
       cwd: options.cwd ?? root,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      env: { ...withoutVitestEnv(process.env), NO_COLOR: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
