@@ -123,15 +123,18 @@ export async function run(args: string[]): Promise<number> {
       });
       return result.status === 'succeeded' ? 0 : result.status === 'cancelled' ? 130 : 1;
     } finally {
-      process.off('SIGINT', onSigint);
+      // With --live, SIGINT stays handled until the wait below takes over.
+      if (!live) process.off('SIGINT', onSigint);
       record.close();
       if (live) {
         // The page stays up after the run so it can be read; Ctrl-C (or SIGTERM) stops the server.
-        console.error(`Run finished; the live log stays at ${live.url} until you press Ctrl-C.`);
-        await new Promise<void>((r) => {
+        // Listen before saying so: a signal right after the message must close the server cleanly.
+        const stopped = new Promise<void>((r) => {
           process.once('SIGINT', () => r());
           process.once('SIGTERM', () => r());
         });
+        console.error(`Run finished; the live log stays at ${live.url} until you press Ctrl-C.`);
+        await stopped;
         await live.close();
       }
     }

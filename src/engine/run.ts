@@ -156,7 +156,7 @@ export async function runRunbook(options: RunOptions): Promise<RunResult> {
         emit({
           type: 'step:end', stepId: step.id, status: 'failed', durationMs: Date.now() - stepStarted,
           variables: pick(variables, record.variables), files: record.files,
-          error: describeError(error, runbook.file, step.id),
+          error: describeError(error, runbook.file, step.id, runner.currentOperation),
         });
         emit({ type: 'run:end', status: cancelled ? 'cancelled' : 'failed', durationMs: Date.now() - started, outputs: {}, failedStep: step.id });
         return { runId, status: cancelled ? 'cancelled' : 'failed', outputs: {}, failedStep: step.id, error, state };
@@ -260,10 +260,10 @@ function errorMessage(error: unknown): string {
   return String(error);
 }
 
-function describeError(error: unknown, file: string, stepId: string): { message: string; code?: string; hint?: string } {
+function describeError(error: unknown, file: string, stepId: string, operation?: string): { message: string; operation?: string; code?: string; hint?: string } {
   const e = error as { name?: string; message?: string; options?: { hint?: string }; $fault?: string };
   const code = e?.name && e.name !== 'Error' && e.name !== 'RunbookError' ? e.name : undefined;
   const hint = e?.options?.hint ?? `fix the cause, then run \`runbook exec ${file}\` again: completed steps are skipped and this one (${stepId}) runs again`;
-  return { message: e?.message ?? String(error), ...(code ? { code } : {}), hint };
+  return { message: e?.message ?? String(error), ...(operation ? { operation } : {}), ...(code ? { code } : {}), hint };
 }
 

@@ -51,6 +51,8 @@ export interface StepOutcome {
 export class StepRunner {
   private readonly temps = new Map<string, Variable>();
   readonly outcome: StepOutcome = { setVariables: new Set(), files: new Set(), resources: [] };
+  /** The call in flight, so a failure can name it (`EKS.DescribeCluster`). */
+  currentOperation: string | undefined;
 
   constructor(private readonly ctx: StepContext) {}
 
@@ -123,12 +125,14 @@ export class StepRunner {
       const translator = argv.length ? await translatorFor(argv) : undefined;
       if (translator) {
         const call = await translator.translate(argv, { cwd: this.ctx.workDir, fallbackDirs: this.ctx.fallbackDirs, env: this.env(), ...(stdin !== undefined ? { stdin } : {}) });
+        this.currentOperation = call.operation;
         const sent = await sendCall(translator, call, {
           signal: this.ctx.signal, retries: this.ctx.retries, env: this.env(), laterArgv: this.ctx.laterArgv(), ...(stdin !== undefined ? { stdin } : {}),
           ...(target ? { capture: target } : {}),
           confirm: (c) => this.ctx.confirm(c.display),
           onCall: this.ctx.onCall, onAdopt: this.ctx.onAdopt, onRetry: this.ctx.onRetry,
         });
+        this.currentOperation = undefined;
         this.outcome.resources.push({ operation: call.operation, outcome: sent.outcome });
         adopted = sent.outcome === 'adopted' || sent.outcome === 'updated';
         const secrets = translator.secretsOf?.(sent.result, call) ?? [];

@@ -161,9 +161,19 @@ export const adoption: AdoptionTable<AwsTranslatedCall> = {
     return found && adopted(found, `instance profile ${input(call).InstanceProfileName} exists`);
   },
 
+  /** An existing secret is adopted with the value this run asks for: a different value becomes a new version. */
   async 'SecretsManager.CreateSecret'(call, ctx) {
-    const found = await orUndefined(aws(ctx, call, 'secretsmanager', 'describe-secret', '--secret-id', String(input(call).Name)));
-    return found && adopted({ ARN: found.ARN, Name: found.Name }, `secret ${input(call).Name} exists`);
+    const { Name, SecretString, SecretBinary } = input(call) as { Name: string; SecretString?: string; SecretBinary?: Uint8Array };
+    const found = await orUndefined(aws(ctx, call, 'secretsmanager', 'describe-secret', '--secret-id', Name));
+    if (!found) return undefined;
+    const output = { ARN: found.ARN, Name: found.Name };
+    if (SecretString === undefined && SecretBinary === undefined) return adopted(output, `secret ${Name} exists`);
+    const current = await orUndefined(aws(ctx, call, 'secretsmanager', 'get-secret-value', '--secret-id', Name));
+    const same = SecretString !== undefined ? current?.SecretString === SecretString : Buffer.from(SecretBinary!).equals(Buffer.from((current?.SecretBinary as Uint8Array | undefined) ?? []));
+    if (same) return adopted(output, `secret ${Name} exists with this value`);
+    if (SecretString === undefined) throw new Error(`secret ${Name} exists with another binary value; update it with put-secret-value`);
+    const version = await aws(ctx, call, 'secretsmanager', 'put-secret-value', '--secret-id', Name, '--secret-string', SecretString);
+    return updated({ ...output, VersionId: version.VersionId }, `secret ${Name} exists; stored this value as a new version`);
   },
 
   async 'S3.CreateBucket'(call, ctx) {
