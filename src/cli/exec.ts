@@ -37,7 +37,11 @@ Options:
   --sandbox             run against a local moto server with test credentials (AWS runbooks)
   --live                serve the docs site with this run's live log on 127.0.0.1`;
 
+/** RUNBOOK_TRACE=1 prints where start-up time goes (ms since the process started). */
+const trace = process.env.RUNBOOK_TRACE ? (label: string) => console.error(`[trace] ${label} ${Math.round(performance.now())}ms`) : () => {};
+
 export async function run(args: string[]): Promise<number> {
+  trace('exec start');
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
     options: {
@@ -53,7 +57,9 @@ export async function run(args: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const runbook = await loadRunbook(positionals[0]!);
+  trace('runbook loaded');
   const diagnostics = await checkRunbook(runbook);
+  trace('checked');
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) {
     for (const d of errors) console.error(formatDiagnostic(d));
@@ -92,6 +98,7 @@ export async function run(args: string[]): Promise<number> {
       });
     }
 
+    trace('parameters resolved');
     if (values['dry-run']) {
       console.log(formatPlan(await planRunbook(runbook, { values: resolved.values })));
       return 0;
@@ -121,6 +128,7 @@ export async function run(args: string[]): Promise<number> {
         ...(values.restart ? { restart: true } : {}), ...(confirm ? { confirm } : {}),
         ...(timeoutMs ? { timeoutMs } : {}),
       });
+      trace('run finished');
       return result.status === 'succeeded' ? 0 : result.status === 'cancelled' ? 130 : 1;
     } finally {
       // With --live, SIGINT stays handled until the wait below takes over.

@@ -22,6 +22,11 @@ export interface ShellOptions {
   signal?: AbortSignal;
 }
 
+/** zx's quoting, for building a pipeline of several commands into one shell line. */
+export async function loadQuote(): Promise<{ quote: (arg: string) => string }> {
+  return { quote: (await loadZx()).quote };
+}
+
 /** Start loading zx while the run waits on the network, so the first shell step does not pay for it. */
 export function prefetchShell(): void {
   loadZx().catch(() => {});

@@ -15,7 +15,7 @@ import { writeAtomic } from '../state/store.js';
 import { translatorFor } from '../translate/index.js';
 import type { Call } from '../translate/types.js';
 import { sendCall, type SendOptions } from './send.js';
-import { commandFailed, readOnlyCommands, runArgv, runScript } from './shell.js';
+import { commandFailed, loadQuote, readOnlyCommands, runArgv, runScript } from './shell.js';
 
 export interface Variable {
   value: string;
@@ -110,19 +110,23 @@ export class StepRunner {
   }
 
   private async pipeline(pipeline: CommandSpec[], capture: string | undefined, target: string | undefined): Promise<void> {
+    const argvs = pipeline.map((spec) => spec.argv.flatMap((t) => bindFields(t, this.lookup)));
+    const translators = await Promise.all(argvs.map((argv) => (argv.length ? translatorFor(argv) : undefined)));
     let input: string | undefined;
     let secret = false;
-    for (const [i, spec] of pipeline.entries()) {
-      const argv = spec.argv.flatMap((t) => bindFields(t, this.lookup));
+    for (let i = 0; i < pipeline.length; ) {
+      const spec = pipeline[i]!;
+      const argv = argvs[i]!;
+      const translator = translators[i];
       const stdin = spec.stdin ? ('text' in spec.stdin ? bindString(spec.stdin.text, this.lookup) : this.readFile(bindString(spec.stdin.file, this.lookup))) : input;
       const written = fileWrite(spec, argv, this.lookup);
-      let stdout: string;
-      let adopted = false;
       if (written !== undefined && pipeline.length === 1) {
         await this.writeFile(written, stdin ?? '', false);
         return;
       }
-      const translator = argv.length ? await translatorFor(argv) : undefined;
+      let stdout: string;
+      let adopted = false;
+      let last = spec;
       if (translator) {
         const call = await translator.translate(argv, { cwd: this.ctx.workDir, fallbackDirs: this.ctx.fallbackDirs, env: this.env(), ...(stdin !== undefined ? { stdin } : {}) });
         this.currentOperation = call.operation;
@@ -139,32 +143,40 @@ export class StepRunner {
         for (const s of secrets) this.ctx.redactor.add(s);
         secret ||= secrets.length > 0;
         stdout = translator.format(sent.result, call);
+        i++;
       } else if (argv.length) {
-        if (!readOnlyCommands.has(argv[0]!)) await this.ctx.confirm(spec.raw);
-        const env = this.env(Object.fromEntries(spec.env.map((e) => [e.name, bindString(e.value, this.lookup)])));
-        const result = spec.otherRedirects.length
-          ? await runScript(spec.raw, { cwd: this.ctx.workDir, env, signal: this.ctx.signal, ...(stdin !== undefined ? { input: stdin } : {}) })
-          : await runArgv(argv, { cwd: this.ctx.workDir, env, signal: this.ctx.signal, ...(stdin !== undefined ? { input: stdin } : {}) });
+        // Consecutive commands with no SDK mapping run as one shell pipeline, each argument quoted.
+        let j = i + 1;
+        while (j < pipeline.length && !translators[j] && argvs[j]!.length && !pipeline[j]!.stdin && !pipeline[j - 1]!.stdout) j++;
+        const group = pipeline.slice(i, j);
+        last = group[group.length - 1]!;
+        for (const [k, g] of group.entries()) if (!readOnlyCommands.has(argvs[i + k]![0]!)) await this.ctx.confirm(g.raw);
+        const { quote } = await loadQuote();
+        const script = group
+          .map((g, k) => [...g.env.map((e) => `${e.name}=${quote(bindString(e.value, this.lookup))}`), ...argvs[i + k]!.map((a) => quote(a)), ...g.otherRedirects].join(' '))
+          .join(' | ');
+        const options = { cwd: this.ctx.workDir, env: this.env(), signal: this.ctx.signal, ...(stdin !== undefined ? { input: stdin } : {}) };
+        const result = group.length === 1 && !group[0]!.env.length && !group[0]!.otherRedirects.length ? await runArgv(argv, options) : await runScript(script, options);
         if (result.stderr) this.ctx.output('stderr', result.stderr);
-        if (result.exitCode !== 0) throw commandFailed(argv[0]!, result);
+        if (result.exitCode !== 0) throw commandFailed(group.map((_, k) => argvs[i + k]![0]).join(' | '), result);
         stdout = result.stdout;
+        i = j;
       } else {
         stdout = stdin ?? '';
+        i++;
       }
-      if (spec.stdout) {
-        const file = bindString(spec.stdout.file, this.lookup);
+      if (last.stdout) {
+        const file = bindString(last.stdout.file, this.lookup);
         // An adopted resource's output (e.g. `vault operator init > init.json` on an initialized Vault)
         // must not overwrite what the run that created it saved, nor leave an empty file in its place.
-        if (!(adopted && (existsSync(this.path(file)) || stdout === ''))) await this.writeFile(file, stdout, spec.stdout.append);
+        if (!(adopted && (existsSync(this.path(file)) || stdout === ''))) await this.writeFile(file, stdout, last.stdout.append);
         input = '';
       } else {
         input = stdout;
       }
-      if (i === pipeline.length - 1) {
-        if (capture) this.set(capture, trimNewlines(input), false, secret);
-        else if (input) this.ctx.output('stdout', input);
-      }
     }
+    if (capture) this.set(capture, trimNewlines(input ?? ''), false, secret);
+    else if (input) this.ctx.output('stdout', input);
   }
 
   /** Relative paths live in the run's work directory. */

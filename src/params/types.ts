@@ -1,51 +1,14 @@
 /**
- * Typed runbook parameters: the declaration schema (frontmatter `params:`) and one validator per type.
+ * Typed runbook parameters: one validator per type. The declaration schema (zod) lives in
+ * ./schema.ts, which only parsing needs: a run from the parse cache never loads zod.
  */
-import { z } from 'zod';
+import type { ParamDeclaration } from './schema.js';
 
 export const paramTypeNames = [
   'string', 'integer', 'boolean', 'enum', 'aws-region', 'aws-account-id', 'arn',
   'gcp-project-id', 'gcp-location', 'k8s-name', 'secret',
 ] as const;
 export type ParamType = (typeof paramTypeNames)[number];
-
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
-
-/** A parameter as written in frontmatter; `NAME: aws-region` is shorthand for `{type: aws-region}`. */
-export const paramDeclarationSchema = z.preprocess(
-  (v) => (typeof v === 'string' ? { type: v } : v ?? {}),
-  z
-    .object({
-      type: z.enum(paramTypeNames).default('string'),
-      description: z.string().optional(),
-      default: scalar.optional(),
-      /** A regular expression the whole value must match. */
-      pattern: z.string().optional(),
-      /** Allowed values (required for `enum`). */
-      values: z.array(z.union([z.string(), z.number()])).optional(),
-      secret: z.boolean().optional(),
-      required: z.boolean().optional(),
-      /** For `arn`: the service (`iam`) and resource type (`role`) it must name. */
-      service: z.string().optional(),
-      resource: z.string().optional(),
-      example: scalar.optional(),
-      /** Take the value from this runbook's outputs when an earlier run left them in the state directory. */
-      from: z.string().optional(),
-    })
-    .strict()
-    .superRefine((d, ctx) => {
-      if (d.type === 'enum' && !d.values?.length) ctx.addIssue({ code: 'custom', message: 'an enum parameter needs `values`', path: ['values'] });
-      if (d.pattern) {
-        try {
-          new RegExp(d.pattern);
-        } catch (error) {
-          ctx.addIssue({ code: 'custom', message: `invalid pattern: ${(error as Error).message}`, path: ['pattern'] });
-        }
-      }
-    }),
-);
-export type ParamDeclarationInput = z.input<typeof paramDeclarationSchema>;
-export type ParamDeclaration = z.output<typeof paramDeclarationSchema>;
 
 export interface Param extends ParamDeclaration {
   name: string;
