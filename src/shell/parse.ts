@@ -40,31 +40,47 @@ class Converter {
 
   constructor(readonly code: string, readonly origin: Origin) {
     this.bytes = Buffer.from(code, 'utf8');
+    this.ascii = this.bytes.length === code.length;
+    this.lines = [0];
+    for (let i = 0; i < this.bytes.length; i++) if (this.bytes[i] === 10) this.lines.push(i + 1);
   }
 
-  point(pos: Node): Point {
-    const line = pos.Line();
-    // mvdan columns count bytes; convert to characters on that line.
-    const lineStart = this.lineOffsets()[line - 1] ?? 0;
-    const col = this.bytes.subarray(lineStart, lineStart + pos.Col() - 1).toString('utf8').length + 1;
-    return { line: this.origin.line + line - 1, column: col + this.origin.column - 1 };
-  }
+  /** Calls into the GopherJS build are costly: each node's offsets are read once and kept. */
+  private readonly ranges = new WeakMap<object, [number, number]>();
+  private readonly ascii: boolean;
+  private readonly lines: number[];
 
-  private offsets?: number[];
-  lineOffsets(): number[] {
-    if (!this.offsets) {
-      this.offsets = [0];
-      for (let i = 0; i < this.bytes.length; i++) if (this.bytes[i] === 10) this.offsets.push(i + 1);
+  range(node: Node): [number, number] {
+    let r = this.ranges.get(node);
+    if (!r) {
+      r = [node.Pos().Offset(), node.End().Offset()];
+      this.ranges.set(node, r);
     }
-    return this.offsets;
+    return r;
+  }
+
+  /** A byte offset in the snippet -> line and column (in characters) in the runbook file. */
+  point(offset: number): Point {
+    let lo = 0;
+    let hi = this.lines.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lines[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    const lineStart = this.lines[lo]!;
+    const col = this.ascii ? offset - lineStart + 1 : this.bytes.subarray(lineStart, offset).toString('utf8').length + 1;
+    return { line: this.origin.line + lo, column: col + this.origin.column - 1 };
   }
 
   span(node: Node): Span {
-    return { start: this.point(node.Pos()), end: this.point(node.End()) };
+    const [start, end] = this.range(node);
+    return { start: this.point(start), end: this.point(end) };
   }
 
   raw(node: Node): string {
-    return this.bytes.subarray(node.Pos().Offset(), node.End().Offset()).toString('utf8');
+    const [start, end] = this.range(node);
+    return this.ascii ? this.code.slice(start, end) : this.bytes.subarray(start, end).toString('utf8');
   }
 
   script(stmts: Node[]): Statement[] {
