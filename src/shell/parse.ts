@@ -190,12 +190,20 @@ class Converter {
 
   word(w: Node, quoted: boolean, context: 'word' | 'dquote' | 'heredoc' = quoted ? 'dquote' : 'word'): Word {
     const parts: WordPart[] = [];
-    for (const p of w.Parts ?? []) this.part(p, quoted, context, parts);
+    const nodes = w.Parts ?? [];
+    for (const p of nodes) this.part(p, quoted, context, parts);
+    // A word spans its parts.
+    if (nodes.length && !this.ranges.has(w)) this.ranges.set(w, [this.range(nodes[0])[0], this.range(nodes[nodes.length - 1])[1]]);
     return { parts, raw: this.raw(w), span: this.span(w) };
   }
 
   part(p: Node, quoted: boolean, context: 'word' | 'dquote' | 'heredoc', out: WordPart[]): void {
     const type = sh().NodeType(p);
+    // A literal ends where its text does: no need to ask the parser (End() walks the node).
+    if (type === 'Lit' && !this.ranges.has(p)) {
+      const start = p.Pos().Offset();
+      this.ranges.set(p, [start, start + Buffer.byteLength(p.Value)]);
+    }
     const span = this.span(p);
     switch (type) {
       case 'Lit':
