@@ -2,7 +2,7 @@
 // `runbook check` on 1,000 generated runbooks of 20 steps each, in one process, and the CLI's
 // start-up (`--help`) against bare `node -e 0`. Reports wall times and ratios; writes
 // bench/results/check.json. Usage: node bench/check.mjs [--runbooks 1000] [--runs 3]
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,11 +37,13 @@ try {
     writeFileSync(file, runbook(n));
     files.push(file);
   }
-  const time = (cmd, args) => {
+  // The parse cache lives in the temp dir: `cold` bypasses it, `warm` reads what the first run stored.
+  const cacheEnv = { ...process.env, RUNBOOK_CACHE_DIR: join(dir, 'cache') };
+  const time = (cmd, args, env = cacheEnv) => {
     const samples = [];
     for (let i = 0; i < runs; i++) {
       const t = process.hrtime.bigint();
-      const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28 });
+      const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28, env });
       samples.push(Number(process.hrtime.bigint() - t) / 1e6);
       if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args[0]} failed: ${r.stderr}`);
     }
@@ -51,11 +53,15 @@ try {
   const node = time(process.execPath, ['-e', '0']);
   const help = time(process.execPath, [bin, '--help']);
   const one = time(process.execPath, [bin, 'check', files[0]]);
+  const cold = time(process.execPath, [bin, 'check', ...files], { ...cacheEnv, RUNBOOK_NO_CACHE: '1' });
+  spawnSync(process.execPath, [bin, 'check', ...files], { stdio: 'ignore', env: cacheEnv }); // fills the cache
   const all = time(process.execPath, [bin, 'check', ...files]);
   const result = {
     runbooks: count, stepsEach: 20, runs,
     nodeStartMs: Math.round(node), helpMs: Math.round(help), helpOverNode: +(help / node).toFixed(2),
-    checkOneMs: Math.round(one), checkAllMs: Math.round(all), perRunbookMs: +((all - node) / count).toFixed(2),
+    checkOneMs: Math.round(one),
+    checkAllColdMs: Math.round(cold), perRunbookColdMs: +((cold - node) / count).toFixed(2),
+    checkAllMs: Math.round(all), perRunbookMs: +((all - node) / count).toFixed(2),
     perStepUs: Math.round(((all - node) / count / 20) * 1000),
   };
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
@@ -63,8 +69,8 @@ try {
   console.log(`node -e 0:                 ${result.nodeStartMs} ms`);
   console.log(`runbook --help:            ${result.helpMs} ms  (${result.helpOverNode}x bare node)`);
   console.log(`runbook check (1 file):    ${result.checkOneMs} ms`);
-  console.log(`runbook check (${count} files): ${result.checkAllMs} ms  = ${result.perRunbookMs} ms per runbook of 20 steps (${result.perStepUs} µs per step)`);
+  console.log(`runbook check (${count} files, no parse cache): ${result.checkAllColdMs} ms  = ${result.perRunbookColdMs} ms per runbook of 20 steps`);
+  console.log(`runbook check (${count} files, parse cache):    ${result.checkAllMs} ms  = ${result.perRunbookMs} ms per runbook (${result.perStepUs} µs per step)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-void execFileSync;
