@@ -4,6 +4,7 @@
  * reads it the same), converging drift where the API allows, or undefined when nothing exists.
  * Lookups are written as aws CLI commands and go through the same translator and send path.
  */
+import { adopted, unlessNotFound, updated } from '../adopt.js';
 import type { AdoptResult, AdoptionContext, AdoptionTable } from '../types.js';
 import { isNotFound } from './index.js';
 import type { AwsTranslatedCall } from './translator.js';
@@ -18,14 +19,7 @@ async function aws(ctx: Ctx, call: AwsTranslatedCall, ...words: string[]): Promi
   return (await ctx.send(await ctx.translate(['aws', ...words, ...globals]))) as Out;
 }
 
-async function orUndefined<T>(promise: Promise<T>): Promise<T | undefined> {
-  try {
-    return await promise;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
+const orUndefined = <T>(promise: Promise<T>) => unlessNotFound(promise, isNotFound);
 
 const input = (call: AwsTranslatedCall) => call.aws.input as Record<string, unknown>;
 
@@ -58,8 +52,6 @@ function laterFlag(ctx: Ctx, service: string, operation: string, flag: string, w
     .filter((v): v is string => typeof v === 'string');
 }
 
-const adopted = (output: unknown, detail: string): AdoptResult => ({ output, outcome: 'adopted', detail });
-const updated = (output: unknown, detail: string): AdoptResult => ({ output, outcome: 'updated', detail });
 
 export const adoption: AdoptionTable<AwsTranslatedCall> = {
   /**

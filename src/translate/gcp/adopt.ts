@@ -4,6 +4,7 @@
  * translator and send path. Key rings and keys can never be deleted, so adopting them is the
  * normal re-run path, not an edge case.
  */
+import { adopted, unlessNotFound } from '../adopt.js';
 import { RunbookError } from '../../diagnostics.js';
 import type { AdoptResult, AdoptionContext, AdoptionTable } from '../types.js';
 import { isNotFound } from './errors.js';
@@ -19,16 +20,8 @@ async function gcloud<T = Resource>(ctx: Ctx, ...words: string[]): Promise<T> {
   return (await ctx.send(await ctx.translate(['gcloud', ...words]))) as T;
 }
 
-async function orUndefined<T>(promise: Promise<T>): Promise<T | undefined> {
-  try {
-    return await promise;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
+const orUndefined = <T>(promise: Promise<T>) => unlessNotFound(promise, isNotFound);
 
-const adopted = (output: unknown, detail: string): AdoptResult => ({ output, outcome: 'adopted', detail });
 
 async function binding(call: GcpCall, ctx: Ctx): Promise<AdoptResult | undefined> {
   const { resource, role, member } = call.input as BindingInput;

@@ -3,6 +3,7 @@
  * themselves (`get -o json --ignore-not-found`, a server-side dry-run apply, `vault status`) sent
  * through the engine's path, so they are retried like any call.
  */
+import { adopted } from '../adopt.js';
 import type { AdoptionContext, AdoptionTable, AdoptResult } from '../types.js';
 import { K8sExecError } from './errors.js';
 import { objectName } from './print.js';
@@ -12,7 +13,6 @@ import { isVaultInit } from './vault.js';
 
 type Ctx = AdoptionContext<K8sCall>;
 
-const adopted = (output: unknown, detail: string): AdoptResult => ({ output, outcome: 'adopted', detail });
 
 /** Read objects as they are now (absent ones are left out). */
 async function readAll(ctx: Ctx, call: K8sCall, refs: ResourceRef[]): Promise<Obj[]> {

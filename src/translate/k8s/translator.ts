@@ -2,7 +2,7 @@
  * kubectl as typed @kubernetes/client-node calls. Generic over kinds (KubernetesObjectApi plus
  * discovery); verbs: create (namespace, serviceaccount, configmap, secret generic, -f), apply
  * (server-side apply), annotate, label, get, wait, rollout status, exec. Anything else (port-forward,
- * logs, plugins, flags not implemented here) runs as the real kubectl through the shell.
+ * logs, plugins, flags this translator does not handle) runs as the real kubectl through the shell.
  */
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
