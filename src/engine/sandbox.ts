@@ -37,50 +37,59 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startMoto(): Promise<{ endpoint: string; stop(): Promise<void> }> {
+export interface Moto {
+  /** `http://127.0.0.1:<port>` */
+  endpoint: string;
+  port: number;
+  /** Clears every service's state (`POST /moto-api/reset`). */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts moto on a free loopback port (`moto_server`, else `python3 -m moto.server`) and waits until it answers. */
+export async function startMoto(timeoutMs = 20_000): Promise<Moto> {
   const port = await freePort();
-  const attempts: Array<[string, string[]]> = [
-    ['moto_server', ['-H', '127.0.0.1', '-p', String(port)]],
-    ['python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)]],
-  ];
-  for (const [cmd, args] of attempts) {
-    const child: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const args = ['-H', '127.0.0.1', '-p', String(port)];
+  for (const [command, prefix] of [['moto_server', []], ['python3', ['-m', 'moto.server']]] as const) {
+    const child: ChildProcess = spawn(command, [...prefix, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });
     let stderr = '';
     child.stderr?.on('data', (d) => (stderr += String(d)));
-    const exited = new Promise<number>((resolve) => {
-      child.on('error', () => resolve(-1));
-      child.on('exit', (code) => resolve(code ?? -1));
+    const spawned = await new Promise<boolean>((resolve) => {
+      child.once('spawn', () => resolve(true));
+      child.once('error', () => resolve(false));
     });
-    const endpoint = `http://127.0.0.1:${port}`;
-    const ready = (async () => {
-      for (let i = 0; i < 150; i++) {
-        try {
-          const res = await fetch(`${endpoint}/moto-api/data.json`);
-          if (res.ok) return true;
-        } catch {
-          // not listening yet
+    if (!spawned) continue;
+    const stop = async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+    };
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && child.exitCode === null) {
+      try {
+        const res = await fetch(`${endpoint}/moto-api/data.json`);
+        await res.arrayBuffer();
+        if (res.ok) {
+          return {
+            endpoint, port, stop,
+            async reset() {
+              const r = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+              await r.arrayBuffer();
+            },
+          };
         }
-        await new Promise((r) => setTimeout(r, 100));
+      } catch {
+        // not listening yet
       }
-      return false;
-    })();
-    const first = await Promise.race([ready, exited.then(() => 'exited' as const)]);
-    if (first === true) {
-      return {
-        endpoint,
-        stop: async () => {
-          if (child.exitCode === null) {
-            child.kill('SIGTERM');
-            await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
-            if (child.exitCode === null) child.kill('SIGKILL');
-          }
-        },
-      };
+      await new Promise((r) => setTimeout(r, 100));
     }
-    child.kill('SIGKILL');
-    if (first !== 'exited' || !/No module named|not found|ENOENT/.test(stderr)) {
-      if (first !== 'exited') throw new RunbookError(`moto did not become ready on ${endpoint}: ${stderr.slice(-300)}`);
-    }
+    await stop();
+    if (/No module named/.test(stderr)) continue;
+    throw new RunbookError(`moto did not answer on ${endpoint} within ${timeoutMs} ms${stderr ? `: ${stderr.trim().split('\n').at(-1)}` : ''}`);
   }
   throw new RunbookError('the sandbox needs moto, which is not installed', { exitCode: 2, hint: 'install it with: pip install "moto[server]"' });
 }
