@@ -18,11 +18,11 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bin } from '../support/cli.js';
 import { motoEnv, startMoto, type Moto } from '../support/moto.js';
-import { launch, type Browser } from './support/browser.js';
+import { launch, shoot, shotsDir, type Browser } from './support/browser.js';
 import { loadRunbook } from './support/scenario.js';
 import { ensureSite, root } from './support/site.js';
 
-const shots = join(root, 'test-results', 'site');
+const shots = shotsDir;
 const awsRunbook = 'runbooks/vault-kms-aws.md';
 const secretRunbook = 'test/fixtures/exec/secret-live.md';
 const cluster = 'vault-live';
@@ -238,19 +238,6 @@ async function follow(page: Page, run: LiveRun, pathname: string): Promise<strin
   return new URL(page.url()).searchParams.get('run')!;
 }
 
-/** A screenshot with `focus` just below the sticky run panel (or, with `center`, in the middle). */
-async function shoot(page: Page, name: string, theme: 'light' | 'dark', focus?: string, center = false): Promise<void> {
-  await page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' });
-  if (focus) {
-    await page.locator(focus).evaluate((el, center) => {
-      el.scrollIntoView({ block: center ? 'center' : 'start' });
-      if (!center) window.scrollBy(0, -(document.querySelector('[data-rb-run]')?.getBoundingClientRect().bottom ?? 0) - 16);
-    }, center);
-  }
-  // Let the theme switch paint (a frame or two), then capture.
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  await page.screenshot({ path: join(shots, `exec-${name}-${theme}.png`) });
-}
 
 /** The raw event stream of a run, as any HTTP client gets it, read until its `end` event. */
 async function readStream(origin: string, runId: string): Promise<string> {
@@ -338,8 +325,8 @@ describe('runbook exec --live, in a browser', () => {
       await expect(progressOf(page)).resolves.toBe('4/11');
       await expect(page.locator('.rb-run .rb-run-detail').textContent()).resolves.toContain('Now: step 5 oidc-issuer');
       await expect(page.locator('.rb-step[data-step-id="create-key"] .rb-vars').textContent()).resolves.toMatch(/KEY_ID[0-9a-f-]{36}/);
-      await shoot(page, 'mid-run', 'dark', '.rb-step[data-step-id="oidc-issuer"]', true);
-      await shoot(page, 'mid-run', 'light');
+      await shoot(page, 'exec-mid-run', 'dark', '.rb-step[data-step-id="oidc-issuer"]', true);
+      await shoot(page, 'exec-mid-run', 'light');
 
       gate.open();
       await runState(page, 'succeeded');
@@ -369,8 +356,8 @@ describe('runbook exec --live, in a browser', () => {
       const output = page.locator('.rb-run-outputs .rb-output', { hasText: 'KEY_ARN' });
       await output.waitFor({ state: 'visible', timeout: patience });
       await expect(output.locator('.rb-value').textContent()).resolves.toBe(keys[0]!.KeyArn);
-      await shoot(page, 'finished', 'dark', `.rb-step[data-step-id="${ids[0]}"]`);
-      await shoot(page, 'finished', 'light');
+      await shoot(page, 'exec-finished', 'dark', `.rb-step[data-step-id="${ids[0]}"]`);
+      await shoot(page, 'exec-finished', 'light');
 
       await run.finished;
       expect(await run.stop(), run.stderr()).toBe(0);
@@ -397,8 +384,8 @@ describe('runbook exec --live, in a browser', () => {
       await expect(error.locator('.rb-error-hint').textContent()).resolves.toMatch(/run `runbook exec runbooks\/vault-kms-aws\.md` again/);
       await expect(page.locator('.rb-run .rb-run-detail').textContent()).resolves.toMatch(/^Failed at step 5 oidc-issuer: .*No cluster found/);
       await expect(progressOf(page)).resolves.toBe('5/11');
-      await shoot(page, 'failed', 'dark', '.rb-step[data-step-id="oidc-issuer"] .rb-live-error', true);
-      await shoot(page, 'failed', 'light');
+      await shoot(page, 'exec-failed', 'dark', '.rb-step[data-step-id="oidc-issuer"] .rb-live-error', true);
+      await shoot(page, 'exec-failed', 'light');
 
       await run.finished;
       expect(await run.stop(), run.stderr()).toBe(1);
@@ -426,7 +413,7 @@ describe('runbook exec --live, in a browser', () => {
       expect(echo).toContain('password is [redacted]');
       await expect(page.locator('.rb-step[data-step-id="fetch-secret"] .rb-vars').textContent()).resolves.toBe('FETCHED[redacted]');
       await expect(page.locator('.rb-step[data-step-id="create-secret"] .rb-live-call').textContent()).resolves.toContain('"SecretString":"***"');
-      await shoot(page, 'secret', 'dark', '.rb-step[data-step-id="fetch-secret"]', true);
+      await shoot(page, 'exec-secret', 'dark', '.rb-step[data-step-id="fetch-secret"]', true);
       const html = await page.content();
       expect(html).toContain('password is [redacted]');
       expect(html).not.toContain(secret);

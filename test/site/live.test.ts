@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordSink } from '../../src/events/record.js';
 import { planRunbook } from '../../src/plan/plan.js';
 import { startLiveServer, type LiveServer } from '../../src/serve/server.js';
-import { launch, type Browser } from './support/browser.js';
+import { launch, shoot, shotsDir, type Browser } from './support/browser.js';
 import { loadRunbook, scenario, SECRET, type Scenario } from './support/scenario.js';
 import { distDir, ensureSite, root, runbookFiles } from './support/site.js';
 
-const shots = join(root, 'test-results', 'site');
+const shots = shotsDir;
 const stateDirs: string[] = [];
 let browser: Browser;
 
@@ -54,18 +54,6 @@ async function recordTransitions(page: Page): Promise<void> {
   });
 }
 
-/** A screenshot with `focus` just below the sticky run panel (or, with `center`, in the middle). */
-async function shoot(page: Page, name: string, theme: 'light' | 'dark', focus?: string, center = false): Promise<void> {
-  await page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' });
-  if (focus) {
-    await page.locator(focus).evaluate((el, center) => {
-      el.scrollIntoView({ block: center ? 'center' : 'start' });
-      if (!center) window.scrollBy(0, -(document.querySelector('[data-rb-run]')?.getBoundingClientRect().bottom ?? 0) - 16);
-    }, center);
-  }
-  await page.waitForTimeout(150);
-  await page.screenshot({ path: join(shots, `${name}-${theme}.png`) });
-}
 
 describe('live execution log', () => {
   const file = runbookFiles()[0]!;
