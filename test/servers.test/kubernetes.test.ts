@@ -1,21 +1,19 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import {
   ApiException,
   AppsV1Api,
   CoreV1Api,
-  Exec,
   KubeConfig,
   KubernetesObjectApi,
   PatchStrategy,
   RbacAuthorizationV1Api,
   Watch,
   setHeaderOptions,
-  type V1Status,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonResponse } from '../servers/http.js';
+import { execIn } from './exec.js';
 import { kubeconfig, kubectl as kubectlRun, startKubernetes, type KubernetesServer } from '../servers/kubernetes.js';
 
 
@@ -40,18 +38,7 @@ function statusOf(e: ApiException<any>): any {
   return typeof e.body === 'string' ? JSON.parse(e.body) : e.body;
 }
 
-async function exec(ns: string, pod: string, container: string, command: string[]): Promise<{ stdout: string; stderr: string; status: V1Status }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c) => (stdout += c));
-  err.on('data', (c) => (stderr += c));
-  const status = await new Promise<V1Status>((resolve, reject) => {
-    new Exec(kc).exec(ns, pod, container, command, out, err, null, false, (s) => resolve(s)).catch(reject);
-  });
-  return { stdout, stderr, status };
-}
+const exec = (ns: string, pod: string, container: string, command: string[]) => execIn(kc, ns, pod, container, command);
 
 beforeAll(async () => {
   k8s = await startKubernetes({ podStartDelayMs: 100, probeIntervalMs: 25 });

@@ -1,10 +1,10 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { AppsV1Api, CoreV1Api, Exec, KubeConfig, type V1Status } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeconfig, kubectl, startKubernetes, type KubernetesServer } from '../servers/kubernetes.js';
 import { VaultCluster, attachVault, startVault } from '../servers/vault.js';
+import { execIn } from './exec.js';
 
 
 describe('vault test server: HTTP sys API (standalone)', () => {
@@ -131,18 +131,7 @@ describe('vault test server: behind the Kubernetes test server (pods vault-0..2)
   let file: string;
   let cluster: VaultCluster;
 
-  const exec = async (pod: string, command: string[]) => {
-    const out = new PassThrough();
-    const err = new PassThrough();
-    let stdout = '';
-    let stderr = '';
-    out.on('data', (c) => (stdout += c));
-    err.on('data', (c) => (stderr += c));
-    const status = await new Promise<V1Status>((resolve, reject) => {
-      new Exec(kc).exec('vault', pod, 'vault', command, out, err, null, false, resolve).catch(reject);
-    });
-    return { stdout, stderr, status };
-  };
+  const exec = (pod: string, command: string[]) => execIn(kc, 'vault', pod, 'vault', command);
 
   beforeAll(async () => {
     k8s = await startKubernetes({ podStartDelayMs: 50, probeIntervalMs: 20 });

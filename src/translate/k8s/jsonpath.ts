@@ -44,7 +44,7 @@ export function parseJsonPath(template: string): JsonPath {
     if (template[i] === '{') {
       if (text) flat.push({ type: 'text', text });
       text = '';
-      const close = findClose(template, i);
+      const close = findUnquoted(template, i, '}', true);
       if (close < 0) throw new JsonPathError(`unclosed action in template ${JSON.stringify(template)}`);
       flat.push(parseAction(template.slice(i + 1, close)));
       i = close + 1;
@@ -82,8 +82,11 @@ function nest(flat: Node[], from: number, inRange = false): [Block[], number] {
   return [out, i];
 }
 
-/** The index of the `}` closing the action opened at `open`, skipping quoted text. */
-function findClose(s: string, open: number): number {
+/**
+ * The index of `close` ending what opens at `open`, skipping quoted text. In a template, a backslash
+ * outside quotes escapes the next character too (`{.a\}}`); inside brackets it does not.
+ */
+function findUnquoted(s: string, open: number, close: string, escapesOutsideQuotes: boolean): number {
   let quote: string | undefined;
   for (let i = open + 1; i < s.length; i++) {
     const c = s[i]!;
@@ -91,8 +94,8 @@ function findClose(s: string, open: number): number {
       if (c === '\\') i++;
       else if (c === quote) quote = undefined;
     } else if (c === '"' || c === "'") quote = c;
-    else if (c === '\\') i++;
-    else if (c === '}') return i;
+    else if (c === '\\' && escapesOutsideQuotes) i++;
+    else if (c === close) return i;
   }
   return -1;
 }
@@ -140,7 +143,7 @@ function parseExpr(src: string): Node[] {
       else if (name !== '') nodes.push({ type: 'field', name });
       i = j;
     } else if (c === '[') {
-      const close = findBracketEnd(src, i);
+      const close = findUnquoted(src, i, ']', false);
       if (close < 0) throw new JsonPathError(`unterminated array in ${JSON.stringify(src)}`);
       nodes.push(parseBracket(src.slice(i + 1, close)));
       i = close + 1;
@@ -179,19 +182,6 @@ function findFilterEnd(s: string, from: number): number {
       if (depth === 0 && s[i + 1] === ']') return i;
       depth--;
     }
-  }
-  return -1;
-}
-
-function findBracketEnd(s: string, open: number): number {
-  let quote: string | undefined;
-  for (let i = open + 1; i < s.length; i++) {
-    const c = s[i]!;
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = undefined;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === ']') return i;
   }
   return -1;
 }
