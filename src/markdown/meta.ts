@@ -18,6 +18,16 @@ export interface StepAttributes {
   retries?: number;
   /** Run only when a variable has a value: `when=SEAL_TYPE=awskms`, `when=SEAL_TYPE!=awskms`, `when=ENABLE_X`. */
   when?: Condition;
+  /** Runme: start the step in the background of the session and go on (a port-forward, a watch). */
+  background?: boolean;
+  /** Runme: the directory the step runs in, relative to the runbook's folder. */
+  cwd?: string;
+  /** Runme: tags (`tag=a,b`) that `exec --tag` selects steps by. */
+  tags?: string[];
+  /** Runme: the interpreter named for the fence (`bash`, `zsh`, `sh`…). */
+  interpreter?: string;
+  /** Runme `ignore` / `excludeFromRunAll`: documentation, not run by a whole-runbook run. */
+  ignore?: boolean;
 }
 
 export interface Condition {
@@ -56,6 +66,11 @@ const attributeParsers: { [K in keyof Required<StepAttributes>]: (value: string 
   timeout: (v) => (v === true ? new Error('expected a duration such as 30s or 5m') : duration(v)),
   retries: (v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : new Error('expected a whole number')),
   when: (v) => (v === true ? new Error('expected NAME=value, NAME!=value or NAME') : parseCondition(v)),
+  background: (v) => boolish(v),
+  cwd: (v) => (typeof v === 'string' && v.trim() ? v.trim() : new Error('expected a directory')),
+  tags: (v) => (typeof v === 'string' ? v.split(',').map((t) => t.trim()).filter(Boolean) : new Error('expected tag names, comma-separated')),
+  interpreter: (v) => (typeof v === 'string' && v.trim() ? v.trim() : new Error('expected an interpreter such as bash')),
+  ignore: (v) => boolish(v),
 };
 
 /** Runme's own attribute names, accepted for compatibility and ignored. */

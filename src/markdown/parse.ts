@@ -98,7 +98,7 @@ function makeStep(
   return {
     id, index: stepIndex, title, section, lang: code.lang ?? 'sh',
     meta: { raw: code.meta ?? '', display: meta.display, attributes: meta.attributes },
-    code: text, span, codeStart, script,
+    code: text, span, codeStart, script, ignoreRules: [],
   };
 }
 

@@ -22,6 +22,14 @@ export interface Step {
   /** Where the first line of code sits in the file. */
   codeStart: Point;
   script: Script;
+  /**
+   * A JSON/YAML/text fence the guide tells the reader to save ("Save the following as `policy.json`",
+   * `title="policy.json"`, a `# policy.yaml` first line): the engine writes `content` to `path`
+   * (relative to the session's working directory) and runs nothing. `code` is then empty.
+   */
+  write?: { path: string; content: string };
+  /** Check rules silenced for this step by `<!-- runbook-ignore RULE … -->` just before the fence. */
+  ignoreRules: string[];
 }
 
 export interface Runbook {

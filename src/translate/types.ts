@@ -60,6 +60,21 @@ export interface Translator<C extends Call = Call> {
   isAlreadyExists?(error: unknown): boolean;
   /** Throttling, 5xx, timeouts: worth another attempt. */
   isRetryable?(error: unknown): boolean;
+  /**
+   * What the real CLI prints on stderr, and the status it exits with, when this command fails: a
+   * translation error (a flag the CLI refuses: its usage error) or a service error (`An error
+   * occurred (NoSuchEntity) when calling the GetRole operation: …`, exit 255 for aws v1). The shell
+   * session relays it, so `if ! aws iam get-role …; then` behaves as with the CLI.
+   */
+  failure?(error: unknown, argv: string[]): { stderr: string; exitCode: number };
+  /**
+   * A translation error that means "no SDK translation for this command" (a service whose SDK client is
+   * not installed, a CLI-only customization), not "the CLI would refuse it": the real CLI runs it
+   * instead when one is installed.
+   */
+  isUntranslatable?(error: unknown): boolean;
+  /** Whether the command reads its stdin (`-f -`, `file:///dev/stdin`): the session hands it over only then. */
+  readsStdin?(argv: string[]): boolean;
   /** How to find what a creating call would duplicate (see engine/send.ts). */
   adoption?: AdoptionTable<C>;
   /**
