@@ -4,20 +4,33 @@
  * resources that exist when state is missing or stale.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { RunbookError } from '../diagnostics.js';
-import { Redactor, REDACTED } from '../events/redact.js';
+import { RedactingStream, Redactor, REDACTED } from '../events/redact.js';
 import type { EngineEvent, EventDraft, EventSink, StepStatus } from '../events/types.js';
 import { conditionHolds } from '../markdown/meta.js';
 import type { Runbook } from '../markdown/types.js';
-import { bindFields, type Lookup } from '../plan/bind.js';
+import { bindFields, bindString, type Lookup } from '../plan/bind.js';
 import { analyzeFlow, type Flow, type StepFlow } from '../plan/flow.js';
 import { planRunbook, type StepKind } from '../plan/plan.js';
+import { callSitesOf, type CallSite } from '../plan/sites.js';
 import { acquireLock } from '../state/lock.js';
-import { StateStore, type RunState, type StepRecord } from '../state/store.js';
-import { prefetchShell } from './shell.js';
-import { StepRunner, type Variable } from './step.js';
+import { StateStore, writeAtomic, type RunState, type StepRecord } from '../state/store.js';
+import { translatorNames } from '../translate/index.js';
+import { changingCommands } from './changes.js';
+import { changedFiles, scanFiles, sha256Of } from './files.js';
+import { routeCall, type RouteContext, type RouteRecord } from './route.js';
+import { Session } from './session/session.js';
+import { changesBetween, restoreScript, type SavedSession, type Snapshot } from './session/snapshot.js';
+import { strictDeclarations } from './session/strict.js';
+
+/** A variable of the run, as the engine tracks it between steps. */
+export interface Variable {
+  value: string;
+  exported: boolean;
+  secret: boolean;
+}
 
 export interface RunOptions {
   runbook: Runbook;
@@ -34,6 +47,8 @@ export interface RunOptions {
   runId?: string;
   /** Default per-step timeout. */
   timeoutMs?: number;
+  /** Runme's `--tag`: run only the steps with one of these tags. */
+  tags?: string[];
   env?: Record<string, string>;
 }
 
@@ -62,11 +77,12 @@ export async function runRunbook(options: RunOptions): Promise<RunResult> {
   const redactor = new Redactor();
   const emit = (event: EventDraft) =>
     options.sink(redactor.value({ ...event, runId, seq: ++seq, time: new Date().toISOString() } as EngineEvent));
+  let session: Session | undefined;
 
   try {
     const flow = analyzeFlow(runbook);
     let state = store.load();
-    if (options.restart) state = { ...state, variables: {}, files: {}, steps: {} };
+    if (options.restart) state = { ...state, variables: {}, files: {}, steps: {}, functions: {}, aliases: [], options: [] };
     state.runs = [...state.runs, runId].slice(-50);
 
     const secretParams = new Set(flow.params.filter((p) => p.secret).map((p) => p.name));
@@ -88,7 +104,6 @@ export async function runRunbook(options: RunOptions): Promise<RunResult> {
       dryRun: false,
     });
 
-    if (plan.steps.some((s) => s.actions.some((a) => a.kind === 'shell' || (a.kind === 'call' && a.then)))) prefetchShell();
     const selected = selectSteps(flow, options);
     let confirmed = !options.confirm;
     const confirm = async (what: string) => {
@@ -96,20 +111,57 @@ export async function runRunbook(options: RunOptions): Promise<RunResult> {
       await options.confirm!(what);
       confirmed = true;
     };
+    const tools = new Set(translatorNames);
+    const sites = flow.steps.map((sf) => callSitesOf(sf.step.script.statements, tools));
+    const changes = changingCommands(flow, tools);
+    const fallbackDirs = [resolve(dirname(runbook.file)), process.cwd()];
+    const warned = new Set<string>();
+    const lookup: Lookup = (name) => variables.get(name)?.value ?? baseEnv[name];
+
+    /** The step whose output and calls the session's activity belongs to (the last one started). */
+    let active: { stepId: string; ctx: RouteContext; record: RouteRecord; stdout: RedactingStream; stderr: RedactingStream; tail: string[] } | undefined;
+    let snapshot: Snapshot | undefined;
+    let pristine: string[] = [];
+    let scan = scanFiles(store.filesDir);
+
+    const startSession = async (index: number, signal: AbortSignal) => {
+      // Where a reader who ran the earlier steps would be: the directory the last of them ended in.
+      const last = [...flow.steps.slice(0, index)].reverse().map((sf) => state.steps[sf.step.id]).find((r) => r?.cwd && existsSync(r.cwd));
+      const cwd = last?.cwd ?? store.filesDir;
+      const s = Session.start({
+        env: baseEnv, cwd, tools: [...tools],
+        serve: (request) => (active ? routeCall(request, active.ctx, active.record, warned) : Promise.resolve({ stdout: '', stderr: 'runbook: no step is running\n', exitCode: 70 })),
+        output: (stream, text) => {
+          if (!active) return;
+          active[stream].write(text);
+          if (stream === 'stderr') active.tail = [...active.tail, ...text.split('\n')].filter((l) => l.trim()).slice(-5);
+        },
+        onRefused: (reason) => emit({ type: 'step:warning', stepId: active?.stepId ?? runbook.steps[0]?.id ?? '', message: `a call on the session's channel was refused: ${reason}` }),
+      });
+      session = s;
+      const first = await s.run({ code: ':', file: runbook.file, line: 1 }, signal);
+      pristine = first.snapshot?.options ?? [];
+      snapshot = first.snapshot;
+      const saved = savedSession(state, s.shims, last?.dirs);
+      if (saved) {
+        const restored = await s.run({ code: restoreScript(saved), file: runbook.file, line: 1 }, signal);
+        snapshot = restored.snapshot ?? snapshot;
+      }
+    };
 
     for (const [i, sf] of flow.steps.entries()) {
       const step = sf.step;
       const when = step.meta.attributes.when;
       const skipReason = !selected.has(i)
-        ? options.only ? 'not selected (--only)' : 'before --from'
+        ? options.only || options.tags ? `not selected (${options.only ? '--only' : '--tag'})` : 'before --from'
         : step.meta.attributes.skip ? 'marked skip'
-        : when && !conditionHolds(when, variables.get(when.name)?.value ?? baseEnv[when.name]) ? `condition ${when.text} is false`
+        : step.meta.attributes.ignore ? 'marked ignore (documentation, not run)'
+        : when && !conditionHolds(when, lookup(when.name)) ? `condition ${when.text} is false`
         : undefined;
       if (skipReason) {
         emit({ type: 'step:end', stepId: step.id, status: 'skipped', durationMs: 0, variables: {}, files: [], reason: skipReason });
         continue;
       }
-      const lookup: Lookup = (name) => variables.get(name)?.value ?? baseEnv[name];
       const fingerprint = fingerprintOf(sf, lookup, state);
       const previous = state.steps[step.id];
       if (!options.only && previous && (previous.status === 'done' || previous.status === 'adopted') && previous.fingerprint === fingerprint && intact(previous, state, store)) {
@@ -124,55 +176,111 @@ export async function runRunbook(options: RunOptions): Promise<RunResult> {
       const timeoutMs = step.meta.attributes.timeout ?? options.timeoutMs ?? 15 * 60_000;
       const timer = setTimeout(() => controller.abort(new RunbookError(`step timed out after ${Math.round(timeoutMs / 1000)}s`)), timeoutMs);
       const onOuterAbort = () => controller.abort(new RunbookError('cancelled'));
+      if (options.signal?.aborted) onOuterAbort();
       options.signal?.addEventListener('abort', onOuterAbort, { once: true });
-      const runner = new StepRunner({
-        stepId: step.id, variables, baseEnv, workDir: store.filesDir,
-        fallbackDirs: [resolve(dirname(runbook.file)), process.cwd()],
-        redactor, signal: controller.signal, retries: step.meta.attributes.retries ?? 2,
-        laterArgv: () => laterArgv(flow, i, lookup),
+      const record: RouteRecord = { resources: [] };
+      const output = (stream: 'stdout' | 'stderr') => new RedactingStream(redactor, (text) => emit({ type: 'step:output', stepId: step.id, stream, text }));
+      const siteLookup: Lookup = (name) => lookup(name);
+      const ctx: RouteContext = {
+        stepId: step.id, signal: controller.signal, retries: step.meta.attributes.retries ?? 2, fallbackDirs, redactor,
+        sites: sites[i]!, lookup: siteLookup, shims: '',
+        laterArgv: () => laterArgv(flow, sites, i, lookup),
         confirm: async (what) => {
           if (step.meta.attributes.confirm && options.confirm) return options.confirm(`step ${step.index} (${step.title})`);
           return confirm(what);
         },
-        output: (stream, text) => emit({ type: 'step:output', stepId: step.id, stream, text }),
-        onCall: (call) => emit({ type: 'step:call', stepId: step.id, operation: call.operation, display: call.display, mutating: call.mutating }),
+        onCall: (call, callId, line) => emit({ type: 'step:call', stepId: step.id, callId, operation: call.operation, display: call.display, mutating: call.mutating, ...(line ? { line } : {}) }),
+        onCallEnd: (call, callId, line, outcome, durationMs, exitCode, error) =>
+          emit({ type: 'step:call-end', stepId: step.id, callId, operation: call.operation, display: call.display, outcome, durationMs, exitCode, ...(line ? { line } : {}), ...(error ? { error } : {}) }),
         onAdopt: (call, result) => emit({ type: 'step:adopt', stepId: step.id, operation: call.operation, outcome: result.outcome, detail: result.detail }),
         onRetry: (attempt, delayMs, reason) => emit({ type: 'step:retry', stepId: step.id, attempt, delayMs, reason }),
-      });
+        warn: (message) => emit({ type: 'step:warning', stepId: step.id, message }),
+        restoreAdopted: () => false,
+      };
+      const here = { stepId: step.id, ctx, record, stdout: output('stdout'), stderr: output('stderr'), tail: [] as string[] };
+      let status = 0;
+      let files: string[] = [];
+      let stepVariables: string[] = [];
+      let stepFunctions: string[] = [];
+      let failure: unknown;
       try {
         if (step.meta.attributes.confirm && options.confirm) await options.confirm(`step ${step.index} (${step.title})`);
-        await runner.run(sf.actions);
+        else if (changes[i]) await confirm(changes[i]!);
+        if (step.write) {
+          const dir = snapshot?.cwd ?? store.filesDir;
+          const path = isAbsolute(step.write.path) ? step.write.path : join(dir, step.write.path);
+          mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+          writeAtomic(path, step.write.content);
+        } else {
+          if (!session?.alive) await startSession(i, controller.signal);
+          const s = session!;
+          ctx.shims = s.shims;
+          ctx.restoreAdopted = backupsOf(sites[i]!, lookup, snapshot?.cwd ?? store.filesDir);
+          active = here;
+          const attributes = step.meta.attributes;
+          const run = await s.run({
+            code: strictDeclarations(step.code, step.script.statements, step.codeStart), file: runbook.file, line: step.codeStart.line,
+            ...(attributes.cwd ? { cwd: resolve(dirname(runbook.file), attributes.cwd) } : {}),
+            ...(attributes.background ? { background: true } : {}),
+          }, controller.signal);
+          status = run.status;
+          if (run.ended) {
+            // The shell ended (`exit`, errexit): a later step starts a new one from the saved state.
+            await s.stop();
+            session = undefined;
+          }
+          if (run.snapshot && snapshot) {
+            const applied = applySnapshot(snapshot, run.snapshot, { state, variables, redactor, stepId: step.id, shims: s.shims, pristine });
+            stepVariables = applied.variables;
+            stepFunctions = applied.functions;
+          }
+          if (run.snapshot) snapshot = run.snapshot;
+        }
       } catch (error) {
+        failure = error;
+      } finally {
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onOuterAbort);
-        const record: StepRecord = {
+        here.stdout.flush();
+        here.stderr.flush();
+      }
+      // What the step wrote in the work directory (bash writes files itself).
+      const after = scanFiles(store.filesDir);
+      const written = changedFiles(scan, after);
+      scan = after;
+      for (const f of written.removed) delete state.files[f];
+      for (const f of written.changed) state.files[f] = { step: step.id, sha256: sha256Of(join(store.filesDir, f)) };
+      files = written.changed;
+
+      failure ??= record.fatal ?? (status !== 0 ? stepFailure(status, record, here.tail) : undefined);
+      if (failure) {
+        const stepRecord: StepRecord = {
           status: 'failed', fingerprint, startedAt, endedAt: new Date().toISOString(),
-          variables: [...runner.outcome.setVariables], files: [...runner.outcome.files], resources: runner.outcome.resources,
-          error: redactor.text(errorMessage(error)),
+          variables: stepVariables, files, resources: record.resources, error: redactor.text(errorMessage(failure)),
+          ...(snapshot ? { cwd: snapshot.cwd } : {}),
         };
-        state.steps[step.id] = record;
-        persist(state, variables, runner.outcome.files, step.id, store);
+        state.steps[step.id] = stepRecord;
+        store.save(state);
         const cancelled = options.signal?.aborted ?? false;
         emit({
           type: 'step:end', stepId: step.id, status: 'failed', durationMs: Date.now() - stepStarted,
-          variables: pick(variables, record.variables), files: record.files,
-          error: describeError(error, runbook.file, step.id, runner.currentOperation),
+          variables: pick(variables, stepVariables), files,
+          error: describeError(failure, runbook.file, step.id, record.fatal ? undefined : record.lastFailure?.operation),
         });
         emit({ type: 'run:end', status: cancelled ? 'cancelled' : 'failed', durationMs: Date.now() - started, outputs: {}, failedStep: step.id });
-        return { runId, status: cancelled ? 'cancelled' : 'failed', outputs: {}, failedStep: step.id, error, state };
+        return { runId, status: cancelled ? 'cancelled' : 'failed', outputs: {}, failedStep: step.id, error: failure, state };
       }
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onOuterAbort);
-      const mutations = runner.outcome.resources.filter((r) => r.outcome !== 'read');
+      const mutations = record.resources.filter((r) => r.outcome !== 'read');
       // "adopted": every change it would have made was already there; an update (drift converged) is work done.
-      const status: StepStatus = mutations.length && mutations.every((r) => r.outcome === 'adopted') ? 'adopted' : 'done';
-      const record: StepRecord = {
-        status: status as 'done' | 'adopted', fingerprint, startedAt, endedAt: new Date().toISOString(),
-        variables: [...runner.outcome.setVariables], files: [...runner.outcome.files], resources: runner.outcome.resources,
+      const stepStatus: StepStatus = mutations.length && mutations.every((r) => r.outcome === 'adopted') ? 'adopted' : 'done';
+      state.steps[step.id] = {
+        status: stepStatus as 'done' | 'adopted', fingerprint, startedAt, endedAt: new Date().toISOString(),
+        variables: stepVariables, files, resources: record.resources,
+        ...(snapshot ? { cwd: snapshot.cwd, ...(snapshot.dirs.length > 1 ? { dirs: snapshot.dirs } : {}) } : {}),
+        ...(stepFunctions.length ? { functions: stepFunctions } : {}),
       };
-      state.steps[step.id] = record;
-      persist(state, variables, runner.outcome.files, step.id, store);
-      emit({ type: 'step:end', stepId: step.id, status: status as 'done' | 'adopted', durationMs: Date.now() - stepStarted, variables: pick(variables, record.variables), files: record.files });
+      store.save(state);
+      emit({ type: 'step:end', stepId: step.id, status: stepStatus as 'done' | 'adopted', durationMs: Date.now() - stepStarted, variables: pick(variables, stepVariables), files });
     }
     // An output may be a parameter the runbook only passes on (e.g. the project it worked in).
     const outputs = Object.fromEntries(
@@ -180,11 +288,97 @@ export async function runRunbook(options: RunOptions): Promise<RunResult> {
     );
     state.outputs = Object.keys(outputs);
     store.save(state);
+    await session?.stop();
+    session = undefined;
     emit({ type: 'run:end', status: 'succeeded', durationMs: Date.now() - started, outputs });
     return { runId, status: 'succeeded', outputs: redactor.value(outputs), state };
   } finally {
+    await session?.stop().catch(() => {});
     lock.release();
   }
+}
+
+/** Why a step whose shell exited non-zero failed: the failed call it ended on, else bash's last words. */
+function stepFailure(status: number, record: RouteRecord, tail: string[]): unknown {
+  if (record.lastFailure && record.lastFailure.exitCode === status) return record.lastFailure.error;
+  const detail = tail.join('\n');
+  return new RunbookError(`the step exited with status ${status}${detail ? `: ${detail}` : ''}`);
+}
+
+/**
+ * Record what a step changed in the session: its variables (secret when they hold a secret), its
+ * functions, aliases and options, the directory it ended in. Returns the names it set and defined.
+ */
+function applySnapshot(
+  before: Snapshot,
+  after: Snapshot,
+  ctx: { state: RunState; variables: Map<string, Variable>; redactor: Redactor; stepId: string; shims: string; pristine: string[] },
+): { variables: string[]; functions: string[] } {
+  const { state, variables, redactor, stepId } = ctx;
+  const changes = changesBetween(before, after);
+  for (const name of changes.variables) {
+    const v = after.variables.get(name)!;
+    const value = name === 'PATH' ? withoutShims(v.value, ctx.shims) : v.value;
+    const secret = !!variables.get(name)?.secret || redactor.text(value) !== value;
+    if (secret) redactor.add(value);
+    const exported = v.attrs.includes('x');
+    variables.set(name, { value, exported, secret });
+    const attrs = v.attrs.replace(/x/g, '');
+    state.variables[name] = { value, exported, step: stepId, ...(secret ? { secret: true } : {}), ...(attrs ? { attrs } : {}), ...(v.entries ? { entries: v.entries } : {}) };
+  }
+  for (const name of changes.unset) {
+    variables.delete(name);
+    delete state.variables[name];
+  }
+  state.functions ??= {};
+  for (const name of changes.functions) state.functions[name] = { text: after.functions.get(name)!, step: stepId };
+  for (const name of changes.removedFunctions) delete state.functions[name];
+  state.aliases = after.aliases;
+  state.options = after.options.filter((line) => !ctx.pristine.includes(line));
+  return { variables: changes.variables, functions: changes.functions };
+}
+
+/** The saved session state to restore into a fresh shell, or undefined when there is nothing to restore. */
+function savedSession(state: RunState, shims: string, dirs: string[] | undefined): SavedSession | undefined {
+  const vars = Object.entries(state.variables).map(([name, v]) => ({
+    name,
+    value: name === 'PATH' ? `${shims}${delimiter}${withoutShims(v.value, shims)}` : v.value,
+    attrs: `${v.exported ? 'x' : ''}${v.attrs ?? ''}`,
+    ...(v.entries ? { entries: v.entries } : {}),
+  }));
+  const functions = Object.values(state.functions ?? {}).map((f) => f.text);
+  const saved: SavedSession = { variables: vars, functions, aliases: state.aliases ?? [], options: state.options ?? [], ...(dirs?.length ? { dirs } : {}) };
+  return vars.length || functions.length || saved.aliases.length || saved.options.length || saved.dirs ? saved : undefined;
+}
+
+/** PATH as the step left it, without this session's (or an earlier session's) shims directory. */
+function withoutShims(path: string, shims: string): string {
+  return path.split(delimiter).filter((d) => d !== shims && !/\/runbook-session-[^/]+\/bin$/.test(d)).join(delimiter);
+}
+
+/**
+ * Files the step's calls write with `>` (bound with what is known now): their content before the
+ * step, put back by `restore(path)` when the call that wrote them was adopted.
+ */
+function backupsOf(sites: CallSite[], lookup: Lookup, cwd: string): (path: string) => boolean {
+  const saved = new Map<string, Buffer>();
+  for (const site of sites) {
+    if (!site.stdout) continue;
+    const look: Lookup = (name) => lookup(name);
+    const file = bindString(site.stdout, look);
+    const path = isAbsolute(file) ? file : resolve(cwd, file);
+    try {
+      saved.set(path, readFileSync(path));
+    } catch {
+      // nothing there yet
+    }
+  }
+  return (path) => {
+    const content = saved.get(path);
+    if (content === undefined) return false;
+    writeAtomic(path, content);
+    return true;
+  };
 }
 
 function selectSteps(flow: Flow, options: RunOptions): Set<number> {
@@ -197,12 +391,17 @@ function selectSteps(flow: Flow, options: RunOptions): Set<number> {
   };
   if (options.only) return new Set([find(options.only, '--only')]);
   const from = options.from ? find(options.from, '--from') : 0;
-  return new Set(flow.steps.map((_, i) => i).filter((i) => i >= from));
+  const tags = options.tags;
+  if (tags?.length && !flow.steps.some((s) => s.step.meta.attributes.tags?.some((t) => tags.includes(t)))) {
+    throw new RunbookError(`--tag ${tags.join(',')}: no step has this tag`, { exitCode: 2 });
+  }
+  return new Set(flow.steps.map((_, i) => i).filter((i) => i >= from && (!tags?.length || !!flow.steps[i]!.step.meta.attributes.tags?.some((t) => tags.includes(t)))));
 }
 
 /** A step's identity for resume: its code, the values it reads and the files earlier steps wrote for it. */
 function fingerprintOf(sf: StepFlow, lookup: Lookup, state: RunState): string {
   const hash = createHash('sha256').update(sf.step.code);
+  if (sf.step.write) hash.update(`\0write:${sf.step.write.path}\0${sf.step.write.content}`);
   // Files earlier steps wrote are inputs too (`file://trust-policy.json`): a rewritten file re-runs its readers.
   for (const [path, file] of Object.entries(state.files).sort()) {
     if (file.step !== sf.step.id && sf.step.code.includes(path)) hash.update(`\0file:${path}=${file.sha256}`);
@@ -220,39 +419,18 @@ function intact(record: StepRecord, state: RunState, store: StateStore): boolean
   return record.variables.every((v) => v in state.variables) && record.files.every((f) => existsSync(resolve(store.filesDir, f)));
 }
 
-function persist(state: RunState, variables: Map<string, Variable>, files: Set<string>, stepId: string, store: StateStore): void {
-  for (const [name, v] of variables) {
-    const before = state.variables[name];
-    if (!before || before.value !== v.value || before.exported !== v.exported) {
-      state.variables[name] = { value: v.value, exported: v.exported, step: before?.value === v.value ? before.step : stepId, ...(v.secret ? { secret: true } : {}) };
-    }
-  }
-  for (const f of files) {
-    let sha256 = '';
-    try {
-      sha256 = createHash('sha256').update(readFileSync(resolve(store.filesDir, f))).digest('hex');
-    } catch {
-      // an absolute path outside the work directory that is gone again
-    }
-    state.files[f] = { step: stepId, sha256 };
-  }
-  store.save(state);
-}
-
 function pick(variables: Map<string, Variable>, names: string[]): Record<string, string> {
   return Object.fromEntries(names.filter((n) => variables.has(n)).map((n) => [n, variables.get(n)!.secret ? REDACTED : variables.get(n)!.value]));
 }
 
 /**
- * Later steps' commands with what is known now (adoption reads identities there, such as the alias
- * that names a key). Variables this step or a later one sets are about to change: they stay `<$VAR>`.
+ * Later commands of the runbook with what is known now (adoption reads identities there, such as the
+ * alias that names a key). Variables this step or a later one sets are about to change: they stay `<$VAR>`.
  */
-function laterArgv(flow: Flow, index: number, lookup: Lookup): string[][] {
+function laterArgv(flow: Flow, sites: CallSite[][], index: number, lookup: Lookup): string[][] {
   const pending = new Set(flow.steps.slice(index).flatMap((sf) => sf.sets.map((s) => s.name)));
-  const look: Lookup = (name) => (pending.has(name) || name.startsWith('__subst') ? `<$${name}>` : lookup(name) ?? `<$${name}>`);
-  return flow.steps.slice(index).flatMap((sf) =>
-    sf.actions.flatMap((action) => (action.kind === 'run' ? action.pipeline.map((spec) => spec.argv.flatMap((t) => bindFields(t, look))) : [])),
-  );
+  const look: Lookup = (name) => (pending.has(name) || name === '__runtime' ? `<$${name}>` : lookup(name) ?? `<$${name}>`);
+  return sites.slice(index).flatMap((list) => list.map((site) => site.words.flatMap((t) => bindFields(t, look))));
 }
 
 function errorMessage(error: unknown): string {

@@ -53,6 +53,10 @@ export function terminalSink(stream: NodeJS.WriteStream = process.stderr, out: N
       draw();
     },
     'step:call': (e) => print(paint(2, `     → ${e.display.length > 160 ? `${e.display.slice(0, 157)}...` : e.display}`)),
+    'step:call-end': (e) => {
+      if (e.outcome === 'failed') print(paint(33, `       ${e.operation} failed (exit ${e.exitCode})${e.error ? `: ${e.error.split('\n')[0]}` : ''}`));
+    },
+    'step:warning': (e) => print(paint(33, `     warning: ${e.message}`)),
     'step:adopt': (e) => print(paint(36, `     ${e.outcome}: ${e.detail}`)),
     'step:retry': (e) => print(paint(33, `     retry ${e.attempt} in ${seconds(e.delayMs)}: ${e.reason}`)),
     'step:output': (e) => print(e.stream === 'stderr' ? paint(2, indent(e.text)) : indent(e.text)),

@@ -7,6 +7,8 @@ import type { StepKind } from '../plan/plan.js';
 
 export type StepStatus = 'pending' | 'running' | 'done' | 'adopted' | 'skipped' | 'failed';
 
+export type CallOutcome = 'created' | 'adopted' | 'updated' | 'read' | 'failed';
+
 interface Base {
   runId: string;
   /** Position in the run's event sequence, from 1. */
@@ -25,7 +27,12 @@ export type EngineEvent = Base &
         dryRun: boolean;
       }
     | { type: 'step:start'; stepId: string; index: number; title: string }
-    | { type: 'step:call'; stepId: string; operation: string; display: string; mutating: boolean }
+    /** An SDK call starts; `line` is where the runbook writes the command, when the engine could tell. */
+    | { type: 'step:call'; stepId: string; callId: number; operation: string; display: string; mutating: boolean; line?: number }
+    /** Every served call's outcome (also when adopted without sending): what it did, or `failed` with the CLI's exit status. */
+    | { type: 'step:call-end'; stepId: string; callId: number; operation: string; display: string; outcome: CallOutcome; durationMs: number; exitCode: number; line?: number; error?: string }
+    /** Something the user should know that is not an error (a command run by the real CLI, not the SDK). */
+    | { type: 'step:warning'; stepId: string; message: string }
     | { type: 'step:adopt'; stepId: string; operation: string; outcome: 'adopted' | 'updated'; detail: string }
     | { type: 'step:output'; stepId: string; stream: 'stdout' | 'stderr'; text: string }
     | { type: 'step:retry'; stepId: string; attempt: number; delayMs: number; reason: string }

@@ -3,7 +3,7 @@
  * stream with it, and the server folds recorded runs with it for the run list, so both agree on
  * what "3/11 steps, failed at create-role" means. No Node or DOM APIs here: it runs in both.
  */
-import type { EngineEvent, EventOf, StepStatus } from '../events/types.js';
+import type { CallOutcome, EngineEvent, EventOf, StepStatus } from '../events/types.js';
 
 export type RunStatus = 'waiting' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
 
@@ -15,7 +15,8 @@ export interface StepView {
   status: StepStatus;
   startedAt?: string;
   durationMs?: number;
-  calls: Array<{ operation: string; display: string; mutating: boolean }>;
+  calls: Array<{ callId?: number; operation: string; display: string; mutating: boolean; line?: number; outcome?: CallOutcome; exitCode?: number }>;
+  warnings: string[];
   adoptions: Array<{ operation: string; outcome: 'adopted' | 'updated'; detail: string }>;
   retries: Array<{ attempt: number; delayMs: number; reason: string }>;
   output: Array<{ stream: 'stdout' | 'stderr'; text: string }>;
@@ -50,7 +51,7 @@ export function emptyRun(runId: string): RunView {
 }
 
 function blankStep(id: string, index: number, title: string, kind: StepView['kind']): StepView {
-  return { id, index, title, kind, status: 'pending', calls: [], adoptions: [], retries: [], output: [], variables: {}, files: [] };
+  return { id, index, title, kind, status: 'pending', calls: [], warnings: [], adoptions: [], retries: [], output: [], variables: {}, files: [] };
 }
 
 type Reducers = { [T in EngineEvent['type']]: (run: RunView, event: EventOf<T>) => RunView };
@@ -74,7 +75,16 @@ const reducers: Reducers = {
     steps: Object.fromEntries(e.steps.map((s) => [s.id, run.steps[s.id] ?? blankStep(s.id, s.index, s.title, s.kind)])),
   }),
   'step:start': (run, e) => withStep(run, e.stepId, (s) => ({ ...s, status: 'running', startedAt: e.time, title: s.title || e.title })),
-  'step:call': (run, e) => withStep(run, e.stepId, (s) => ({ ...s, calls: [...s.calls, { operation: e.operation, display: e.display, mutating: e.mutating }] })),
+  'step:call': (run, e) =>
+    withStep(run, e.stepId, (s) => ({ ...s, calls: [...s.calls, { callId: e.callId, operation: e.operation, display: e.display, mutating: e.mutating, ...(e.line ? { line: e.line } : {}) }] })),
+  'step:call-end': (run, e) =>
+    withStep(run, e.stepId, (s) => ({
+      ...s,
+      calls: s.calls.some((c) => c.callId === e.callId)
+        ? s.calls.map((c) => (c.callId === e.callId ? { ...c, outcome: e.outcome, exitCode: e.exitCode } : c))
+        : [...s.calls, { callId: e.callId, operation: e.operation, display: e.display, mutating: false, outcome: e.outcome, exitCode: e.exitCode, ...(e.line ? { line: e.line } : {}) }],
+    })),
+  'step:warning': (run, e) => withStep(run, e.stepId, (s) => ({ ...s, warnings: [...s.warnings, e.message] })),
   'step:adopt': (run, e) => withStep(run, e.stepId, (s) => ({ ...s, adoptions: [...s.adoptions, { operation: e.operation, outcome: e.outcome, detail: e.detail }] })),
   'step:output': (run, e) => withStep(run, e.stepId, (s) => ({ ...s, output: [...s.output, { stream: e.stream, text: e.text }] })),
   'step:retry': (run, e) => withStep(run, e.stepId, (s) => ({ ...s, retries: [...s.retries, { attempt: e.attempt, delayMs: e.delayMs, reason: e.reason }] })),

@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import type { Point, Span } from '../diagnostics.js';
 import type {
-  Assignment, Declaration, Pipeline, Redirect, RedirectOp, Script, SimpleCommand, Statement, VarRef, VarSet, Word, WordPart,
+  Assignment, Construct, Declaration, OtherStatement, Pipeline, Redirect, RedirectOp, Script, SimpleCommand, Statement, VarRef, VarSet, Word, WordPart,
 } from './types.js';
 
 // mvdan-sh is a CommonJS GopherJS build without types.
@@ -28,15 +28,66 @@ export interface Origin {
 const redirectOps: Record<number, RedirectOp> = {
   54: '>', 55: '>>', 56: '<', 57: '<>', 58: '<&', 59: '>&', 60: '>|', 61: '<<', 62: '<<-', 63: '<<<', 64: '&>', 65: '&>>',
 };
+const AND = 10;
+const OR = 11;
 const PIPE = 12;
 const PIPE_ALL = 13;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Arithmetic operators that assign to their left operand (`=`, `+=` … `>>=`), and `++`/`--`. */
+const arithmeticAssign = new Set([74, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53]);
+const arithmeticStep = new Set([36, 37]);
+
+/**
+ * Builtins that set the variables they are given: per command, the options that take a value, and
+ * which operands are names (`rest`: every operand; `last`: the last one; `-v`/`-a`: that option's value).
+ */
+const binders: Record<string, { valued: string; names: 'rest' | 'last' | 'second' | 'none'; option?: string }> = {
+  read: { valued: 'adinNptu', names: 'rest', option: 'a' },
+  mapfile: { valued: 'dnOsuCc', names: 'last' },
+  readarray: { valued: 'dnOsuCc', names: 'last' },
+  getopts: { valued: '', names: 'second' },
+  printf: { valued: 'v', names: 'none', option: 'v' },
+};
+
+/** Where a read or set happens: in a function body (run when called) or a branch that may not run. */
+interface Scope {
+  inFunction?: string;
+  conditional: boolean;
+}
 
 class Converter {
   readonly bytes: Buffer;
   readonly reads: VarRef[] = [];
   readonly sets: VarSet[] = [];
   readonly comments: Script['comments'] = [];
+  private scope: Scope = { conditional: false };
+
+  read(ref: VarRef): void {
+    this.reads.push(this.scoped(ref));
+  }
+
+  set(ref: VarSet): void {
+    this.sets.push(this.scoped(ref));
+  }
+
+  private scoped<T extends object>(ref: T): T {
+    return {
+      ...ref,
+      ...(this.scope.inFunction ? { inFunction: this.scope.inFunction } : {}),
+      ...(this.scope.conditional ? { conditional: true } : {}),
+    };
+  }
+
+  /** Convert inside a narrower scope. */
+  within<T>(scope: Partial<Scope>, fn: () => T): T {
+    const outer = this.scope;
+    this.scope = { inFunction: scope.inFunction ?? outer.inFunction, conditional: scope.conditional ?? outer.conditional };
+    try {
+      return fn();
+    } finally {
+      this.scope = outer;
+    }
+  }
 
   constructor(readonly code: string, readonly origin: Origin) {
     this.bytes = Buffer.from(code, 'utf8');
@@ -87,12 +138,14 @@ class Converter {
     return stmts.map((st) => this.statement(st));
   }
 
-  statement(st: Node): Statement {
+  /** `bare`: convert what `! cmd` or `cmd &` runs, ignoring the flag. */
+  statement(st: Node, bare = false): Statement {
     const cmd = st.Cmd;
     const type = cmd ? sh().NodeType(cmd) : 'None';
-    const redirects = (st.Redirs ?? []).map((r: Node) => this.redirect(r));
-    this.collectComments(st);
-    if (!st.Negated && !st.Background && !st.Coprocess) {
+    const flagged = !bare && (st.Negated || st.Background || st.Coprocess);
+    const redirects = flagged ? [] : (st.Redirs ?? []).map((r: Node) => this.redirect(r));
+    if (!flagged) this.collectComments(st);
+    if (!flagged) {
       if (type === 'CallExpr' || (type === 'None' && redirects.length)) return this.simple(st, cmd, redirects);
       if (type === 'DeclClause') return this.declaration(st, cmd, redirects);
       if (type === 'BinaryCmd' && (cmd.Op === PIPE || cmd.Op === PIPE_ALL) && !redirects.length) {
@@ -100,9 +153,106 @@ class Converter {
         if (commands) return { kind: 'pipeline', commands, span: this.span(st), raw: this.raw(st) } satisfies Pipeline;
       }
     }
-    // Not modelled: still record every variable it reads and sets, for `check`.
-    this.scan(st);
-    return { kind: 'other', span: this.span(st), raw: this.raw(st) };
+    return this.compound(st, cmd, type, flagged);
+  }
+
+  /**
+   * Control flow, lists, subshells, functions: bash runs them as written. Their statements are
+   * converted too (so checks and call sites see the commands inside), in the scope they run in.
+   */
+  compound(st: Node, cmd: Node, type: string, flagged: boolean): OtherStatement {
+    const span = this.span(st);
+    const raw = this.raw(st);
+    const body: Statement[] = [];
+    const stmts = (list: Node[] | undefined, scope: Partial<Scope> = {}) => this.within(scope, () => { for (const s of list ?? []) body.push(this.statement(s)); });
+    let construct: Construct = 'block';
+    let name: string | undefined;
+    if (flagged) {
+      // `! cmd`, `cmd &`: the command itself, converted without the flag.
+      construct = st.Negated ? 'negated' : 'background';
+      body.push(this.within(st.Negated ? {} : { conditional: true }, () => this.statement(st, true)));
+      return { kind: 'other', construct, span, raw, body };
+    }
+    switch (type) {
+      case 'BinaryCmd':
+        construct = cmd.Op === AND ? 'and' : cmd.Op === OR ? 'or' : 'pipeline';
+        stmts([cmd.X], construct === 'pipeline' ? { conditional: true } : {});
+        stmts([cmd.Y], { conditional: true });
+        break;
+      case 'IfClause': {
+        construct = 'if';
+        stmts(cmd.Cond);
+        for (let c = cmd; c; c = c.Else) {
+          if (c !== cmd) stmts(c.Cond, { conditional: true });
+          stmts(c.Then, { conditional: true });
+        }
+        break;
+      }
+      case 'WhileClause':
+        construct = cmd.Until ? 'until' : 'while';
+        stmts(cmd.Cond);
+        stmts(cmd.Do, { conditional: true });
+        break;
+      case 'ForClause': {
+        construct = cmd.Select ? 'select' : 'for';
+        const loop = cmd.Loop;
+        if (sh().NodeType(loop) === 'WordIter') {
+          for (const w of loop.Items ?? []) this.word(w, false);
+          this.within({ conditional: true }, () => this.set({ name: loop.Name.Value, span: this.span(loop.Name), exported: false }));
+        } else {
+          this.scan(loop);
+        }
+        stmts(cmd.Do, { conditional: true });
+        break;
+      }
+      case 'CaseClause':
+        construct = 'case';
+        this.word(cmd.Word, false);
+        for (const item of cmd.Items ?? []) {
+          for (const p of item.Patterns ?? []) this.scan(p);
+          stmts(item.Stmts, { conditional: true });
+        }
+        break;
+      case 'Block':
+        construct = 'block';
+        stmts(cmd.Stmts);
+        break;
+      case 'Subshell':
+        construct = 'subshell';
+        // Nothing it sets outlives it.
+        stmts(cmd.Stmts, { conditional: true });
+        break;
+      case 'FuncDecl':
+        construct = 'function';
+        name = cmd.Name.Value as string;
+        this.within({ inFunction: name }, () => body.push(this.statement(cmd.Body)));
+        break;
+      case 'TimeClause':
+        construct = 'time';
+        if (cmd.Stmt) stmts([cmd.Stmt]);
+        break;
+      case 'CoprocClause':
+        construct = 'coproc';
+        if (cmd.Stmt) stmts([cmd.Stmt], { conditional: true });
+        break;
+      case 'TestClause':
+        construct = 'test';
+        this.scan(cmd);
+        break;
+      case 'ArithmCmd':
+        construct = 'arithmetic';
+        this.scan(cmd);
+        break;
+      case 'LetClause':
+        construct = 'let';
+        this.scan(cmd);
+        break;
+      default:
+        // A modelled command with redirections of its own (`{ …; } > f` is a Block): record what it reads.
+        construct = 'redirected';
+        if (cmd) this.scan(cmd);
+    }
+    return { kind: 'other', construct, span, raw, body, ...(name ? { name } : {}) };
   }
 
   pipeline(bin: Node): SimpleCommand[] | undefined {
@@ -125,7 +275,40 @@ class Converter {
   simple(st: Node, call: Node, redirects: Redirect[]): SimpleCommand {
     const assigns = (call?.Assigns ?? []).map((a: Node) => this.assignment(a, false));
     const args = (call?.Args ?? []).map((w: Node) => this.word(w, false));
+    this.binds(args);
     return { kind: 'simple', assigns, args, redirects, span: this.span(st), raw: this.raw(st) };
+  }
+
+  /** `read X`, `mapfile -t A`, `getopts o NAME`, `printf -v X`: the names they set. */
+  binds(args: Word[]): void {
+    const literal = (w: Word | undefined) => (w && w.parts.every((p) => p.kind === 'literal') ? w.parts.map((p) => (p as { value: string }).value).join('') : undefined);
+    const binder = binders[literal(args[0]) ?? ''];
+    if (!binder) return;
+    const names: Word[] = [];
+    const operands: Word[] = [];
+    for (let i = 1; i < args.length; i++) {
+      const text = literal(args[i]);
+      if (text === '--') {
+        operands.push(...args.slice(i + 1));
+        break;
+      }
+      if (text && /^-[A-Za-z]+$/.test(text) && !operands.length) {
+        const last = text[text.length - 1]!;
+        if (binder.valued.includes(last)) {
+          if (last === binder.option && args[i + 1]) names.push(args[i + 1]!);
+          i++;
+        }
+        continue;
+      }
+      operands.push(args[i]!);
+    }
+    if (binder.names === 'rest') names.push(...operands);
+    else if (binder.names === 'last' && operands.length) names.push(operands[operands.length - 1]!);
+    else if (binder.names === 'second' && operands[1]) names.push(operands[1]);
+    for (const w of names) {
+      const name = literal(w);
+      if (name && NAME.test(name)) this.set({ name, span: w.span, exported: false });
+    }
   }
 
   declaration(st: Node, decl: Node, redirects: Redirect[]): Declaration {
@@ -136,7 +319,8 @@ class Converter {
     for (const a of decl.Args ?? []) {
       if (a.Naked && a.Name) {
         names.push({ name: a.Name.Value, span: this.span(a.Name) });
-        if (exported) this.sets.push({ name: a.Name.Value, span: this.span(a.Name), exported: true });
+        // `local X` / `declare X` declare it (empty): set from here on; `export X` exports it.
+        this.set({ name: a.Name.Value, span: this.span(a.Name), exported });
       } else if (a.Naked && a.Value) {
         // `export $X` or flags like `-x`: not a name we can track.
         this.word(a.Value, false);
@@ -151,7 +335,7 @@ class Converter {
     // Value first: `X=$(f $X)` reads the old X before setting the new one.
     const value = a.Value ? this.word(a.Value, false) : a.Array ? this.opaque(a.Array) : null;
     const span = this.span(a);
-    this.sets.push({ name: a.Name.Value, span: this.span(a.Name), exported });
+    this.set({ name: a.Name.Value, span: this.span(a.Name), exported });
     return { name: a.Name.Value, value, span };
   }
 
@@ -245,7 +429,9 @@ class Converter {
     }
     if (NAME.test(name)) {
       const hasDefault = op !== undefined && /^:?[-=+?]$/.test(op);
-      this.reads.push({ name, span, hasDefault });
+      this.read({ name, span, hasDefault });
+      // `${X:=default}` assigns X.
+      if (op === ':=' || op === '=') this.set({ name, span, exported: false });
     }
     return { kind: 'param', name, quoted, span, raw, ...(op ? { op } : {}), ...(arg ? { arg } : {}) };
   }
@@ -259,10 +445,14 @@ class Converter {
         const name = n.Param.Value;
         if (NAME.test(name)) {
           const hasDefault = !!n.Exp && /^:?[-=+?]$/.test(/^\$\{[A-Za-z0-9_]+(:?[-=+?])/.exec(this.raw(n))?.[1] ?? '');
-          this.reads.push({ name, span: this.span(n), hasDefault });
+          this.read({ name, span: this.span(n), hasDefault });
         }
       } else if (type === 'Assign' && n.Name) {
-        this.sets.push({ name: n.Name.Value, span: this.span(n.Name), exported: false });
+        this.set({ name: n.Name.Value, span: this.span(n.Name), exported: false });
+      } else if ((type === 'BinaryArithm' && arithmeticAssign.has(n.Op)) || (type === 'UnaryArithm' && arithmeticStep.has(n.Op))) {
+        // `((i++))`, `let n+=1`, `for ((i=0; …))`: the operand is assigned.
+        const target = n.X && sh().NodeType(n.X) === 'Word' ? n.X.Lit() : '';
+        if (NAME.test(target)) this.set({ name: target, span: this.span(n.X), exported: false });
       } else if (type === 'Comment') {
         this.comments.push({ text: n.Text, span: this.span(n) });
       }

@@ -68,11 +68,24 @@ export interface Pipeline {
   raw: string;
 }
 
-/** Anything else: control flow, lists, subshells, functions. Runs through the shell as written. */
+/** The shell construct an `other` statement is. */
+export type Construct =
+  | 'if' | 'while' | 'until' | 'for' | 'select' | 'case' | 'and' | 'or' | 'negated' | 'background'
+  | 'subshell' | 'block' | 'function' | 'time' | 'coproc' | 'test' | 'arithmetic' | 'let' | 'redirected' | 'pipeline';
+
+/**
+ * Anything else: control flow, lists, subshells, functions. Bash runs it as written; `body` holds
+ * the statements inside it (conditions, branches, loop bodies, a function's body), so checks, plans
+ * and call sites see the commands within. `role` says how each one runs.
+ */
 export interface OtherStatement {
   kind: 'other';
+  construct: Construct;
   span: Span;
   raw: string;
+  body: Statement[];
+  /** For a function: its name. */
+  name?: string;
 }
 
 export type Statement = SimpleCommand | Declaration | Pipeline | OtherStatement;
@@ -82,12 +95,20 @@ export interface VarRef {
   span: Span;
   /** `${X:-default}` and friends do not need X to be set. */
   hasDefault: boolean;
+  /** Inside a function body: read when the function is called, not where it is defined. */
+  inFunction?: string;
+  /** Inside a condition, a loop or a branch: it may never run. */
+  conditional?: boolean;
 }
 
 export interface VarSet {
   name: string;
   span: Span;
   exported: boolean;
+  /** Set by a function body (when it is called). */
+  inFunction?: string;
+  /** Set in a branch or loop that may not run. */
+  conditional?: boolean;
 }
 
 export interface ShellSyntaxError {

@@ -1,30 +1,74 @@
-/** Walking the shell IR: every command and every word, `$(…)` and heredocs included, in source order. */
-import type { SimpleCommand, Statement, Word } from './types.js';
+/** Walking the shell IR: every command and every word, in `$(…)`, heredocs and compound statements too, in source order. */
+import type { Construct, SimpleCommand, Statement, Word } from './types.js';
 
-function commandsIn(st: Statement): SimpleCommand[] {
-  return st.kind === 'simple' ? [st] : st.kind === 'pipeline' ? st.commands : [];
+/** How a command runs, as far as its surroundings say. */
+export interface CommandPlace {
+  /** `direct`: runs once, in order. The others may run never, or many times, or elsewhere. */
+  context: 'direct' | 'conditional' | 'loop' | 'function' | 'substitution' | 'background' | 'subshell';
+  /** `X=$(cmd)`: the variable cmd's output is assigned to. */
+  capture?: string;
+  inFunction?: string;
 }
 
-/** Every simple command, including those inside `$(…)`, each after the commands its words run. */
-export function* commandsOf(statements: Statement[]): Generator<SimpleCommand> {
-  for (const st of statements) {
-    for (const cmd of commandsIn(st)) {
-      for (const a of cmd.assigns) if (a.value) yield* commandsInWord(a.value);
-      for (const w of cmd.args) yield* commandsInWord(w);
-      yield cmd;
+/** What a construct makes of the commands in its body (the first statement of if/while is its condition). */
+const inside: Partial<Record<Construct, CommandPlace['context']>> = {
+  if: 'conditional', case: 'conditional', and: 'conditional', or: 'conditional', while: 'loop', until: 'loop',
+  for: 'loop', select: 'loop', background: 'background', coproc: 'background', subshell: 'subshell', pipeline: 'subshell',
+};
+/** Constructs whose first statement always runs (the condition of if/while, the left of && and ||). */
+const firstRuns = new Set<Construct>(['if', 'while', 'until', 'and', 'or']);
+
+/** Calls `visit` for every simple command, each after the commands its words run. */
+export function visitCommands(statements: Statement[], visit: (command: SimpleCommand, place: CommandPlace) => void, place: CommandPlace = { context: 'direct' }): void {
+  const inWord = (word: Word, at: CommandPlace) => {
+    for (const part of word.parts) {
+      if (part.kind !== 'command') continue;
+      const single = word.parts.length === 1 && part.script.statements.length === 1;
+      visitCommands(part.script.statements, visit, { ...at, context: at.context === 'direct' ? 'substitution' : at.context, ...(single && at.capture ? {} : { capture: undefined }) });
     }
-    if (st.kind === 'declare') for (const a of st.assigns) if (a.value) yield* commandsInWord(a.value);
+  };
+  const command = (cmd: SimpleCommand, at: CommandPlace) => {
+    for (const a of cmd.assigns) if (a.value) inWord(a.value, { ...at, ...(cmd.args.length ? {} : { capture: a.name }) });
+    for (const w of cmd.args) inWord(w, { ...at, capture: undefined });
+    visit(cmd, at);
+  };
+  for (const st of statements) {
+    switch (st.kind) {
+      case 'simple':
+        command(st, place);
+        break;
+      case 'pipeline':
+        for (const c of st.commands) command(c, place);
+        break;
+      case 'declare':
+        for (const a of st.assigns) if (a.value) inWord(a.value, { ...place, capture: a.name });
+        break;
+      case 'other':
+        st.body.forEach((inner, i) => {
+          const context = st.construct === 'function' ? 'function' : i === 0 && firstRuns.has(st.construct) ? place.context : inside[st.construct] ?? place.context;
+          const at: CommandPlace = { context: place.context === 'direct' ? context : place.context, ...(st.construct === 'function' ? { inFunction: st.name } : place.inFunction ? { inFunction: place.inFunction } : {}) };
+          visitCommands([inner], visit, at);
+        });
+        break;
+    }
   }
 }
 
-function* commandsInWord(word: Word): Generator<SimpleCommand> {
-  for (const part of word.parts) if (part.kind === 'command') yield* commandsOf(part.script.statements);
+/** Every simple command, including those inside `$(…)` and compound statements, each after the commands its words run. */
+export function* commandsOf(statements: Statement[]): Generator<SimpleCommand> {
+  const all: SimpleCommand[] = [];
+  visitCommands(statements, (c) => all.push(c));
+  yield* all;
 }
 
-/** Every word: arguments, assignment values, redirect targets and heredoc bodies, and the words inside `$(…)`. */
+/** Every word: arguments, assignment values, redirect targets and heredoc bodies, inside `$(…)` and compound statements too. */
 export function* wordsOf(statements: Statement[]): Generator<Word> {
   for (const st of statements) {
-    for (const c of commandsIn(st)) {
+    if (st.kind === 'other') {
+      yield* wordsOf(st.body);
+      continue;
+    }
+    for (const c of st.kind === 'simple' ? [st] : st.kind === 'pipeline' ? st.commands : []) {
       for (const a of c.assigns) if (a.value) yield* withInner(a.value);
       for (const w of c.args) yield* withInner(w);
       for (const r of c.redirects) {

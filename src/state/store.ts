@@ -19,6 +19,11 @@ export interface StepRecord {
   files: string[];
   resources: Array<{ operation: string; outcome: 'created' | 'adopted' | 'updated' | 'read'; detail?: string }>;
   error?: string;
+  /** The session's working directory when the step ended (and its `pushd` stack, top first): a later run that starts after it starts there. */
+  cwd?: string;
+  dirs?: string[];
+  /** Shell functions the step defined or changed. */
+  functions?: string[];
 }
 
 export interface RunState {
@@ -27,7 +32,16 @@ export interface RunState {
   updatedAt: string;
   /** Parameter values of the last run (secrets are not kept: they must be given again). */
   params: Record<string, string>;
-  variables: Record<string, { value: string; exported: boolean; step: string; secret?: boolean }>;
+  /**
+   * The shell variables steps set. `attrs` holds bash's other attribute letters (`a` array, `A`
+   * associative, `i` integer…) and `entries` an array's elements; `value` is then its values joined.
+   */
+  variables: Record<string, { value: string; exported: boolean; step: string; secret?: boolean; attrs?: string; entries?: Array<[string, string]> }>;
+  /** Shell functions steps defined: name -> definition, as `declare -f` prints it. */
+  functions?: Record<string, { text: string; step: string }>;
+  /** `alias` lines and changed shell options (`set -o …`, `shopt -s …`) the steps left in the session. */
+  aliases?: string[];
+  options?: string[];
   files: Record<string, { step: string; sha256: string }>;
   steps: Record<string, StepRecord>;
   runs: string[];

@@ -66,7 +66,9 @@ export interface Translator<C extends Call = Call> {
    * occurred (NoSuchEntity) when calling the GetRole operation: …`, exit 255 for aws v1). The shell
    * session relays it, so `if ! aws iam get-role …; then` behaves as with the CLI.
    */
-  failure?(error: unknown, argv: string[]): { stderr: string; exitCode: number };
+  failure?(error: unknown, argv: string[]): { stdout?: string; stderr: string; exitCode: number };
+  /** What the CLI prints on stderr when the call succeeds (kubectl's `Defaulted container …`, a remote command's stderr). */
+  stderrOf?(result: unknown, call: C): string;
   /**
    * A translation error that means "no SDK translation for this command" (a service whose SDK client is
    * not installed, a CLI-only customization), not "the CLI would refuse it": the real CLI runs it

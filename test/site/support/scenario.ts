@@ -70,7 +70,7 @@ export async function scenario(runbook: Runbook, options: { runId: string; failA
     const adopting = options.adoptAt === step.index;
     for (const action of step.actions) {
       if (action.kind === 'call' && !action.error) {
-        events.push(emit({ type: 'step:call', stepId: step.id, operation: action.operation, display: action.display, mutating: action.mutating }, 15));
+        events.push(emit({ type: 'step:call', stepId: step.id, callId: events.length, operation: action.operation, display: action.display, mutating: action.mutating }, 15));
       }
       if (action.kind === 'shell') {
         events.push(emit({ type: 'step:output', stepId: step.id, stream: 'stdout', text: `ran: ${action.command.split('\n')[0]}\n` }, 10));

@@ -1,0 +1,4 @@
+/** Single-quoted for bash: safe for any value (a `'` becomes `'\''`). */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
