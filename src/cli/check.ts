@@ -4,13 +4,15 @@ import type { Diagnostic } from '../diagnostics.js';
 import { loadRunbook } from './load.js';
 import { paint } from './style.js';
 
-const help = `Usage: runbook check FILE... [--format text|json]
+const help = `Usage: runbook check FILE... [--format text|json] [--allow RULE]...
 
 Reports every problem in one run, one line each: file:line:col severity message rule-id.
-Exits 1 when any error is found.`;
+Errors are what will certainly fail or do harm; warnings might be fine; info says how the engine
+read something. Exits 1 when any error is found. --allow RULE leaves a rule's reports out (as
+<!-- runbook-ignore RULE --> just before a fence does for that fence).`;
 
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, help: { type: 'boolean', short: 'h' }, allow: { type: 'string', multiple: true } } });
   if (values.help) return void console.log(help), 0;
   if (!positionals.length) {
     console.error(`runbook check: no file given\n\n${help}`);
@@ -19,7 +21,7 @@ export async function run(args: string[]): Promise<number> {
   const all: Diagnostic[] = [];
   for (const name of positionals) {
     const runbook = await loadRunbook(name);
-    all.push(...(await checkRunbook(runbook)));
+    all.push(...(await checkRunbook(runbook, { allow: values.allow ?? [] })));
   }
   if (values.format === 'json') {
     console.log(JSON.stringify(all, null, 2));

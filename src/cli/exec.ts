@@ -32,6 +32,9 @@ Options:
   --yes, -y             do not ask before the first change
   --json                NDJSON events on stdout instead of the task list
   --timeout DURATION    default per-step timeout (e.g. 5m; a step's own timeout= wins)
+  --tag NAME            run only the steps tagged NAME (Runme's tag attribute; repeatable)
+  --allow RULE          go past a check error of this rule (repeatable; also
+                        <!-- runbook-ignore RULE --> just before a fence)
   --profile NAME        AWS profile for every aws command
   --region REGION       AWS region for every aws command
   --sandbox             run against a local moto server with test credentials (AWS runbooks)
@@ -50,6 +53,7 @@ export async function run(args: string[]): Promise<number> {
       yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' }, timeout: { type: 'string' },
       profile: { type: 'string' }, region: { type: 'string' }, sandbox: { type: 'boolean' }, live: { type: 'boolean' },
       port: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      tag: { type: 'string', multiple: true }, allow: { type: 'string', multiple: true },
     },
   });
   if (values.help || positionals.length !== 1) {
@@ -58,12 +62,21 @@ export async function run(args: string[]): Promise<number> {
   }
   const runbook = await loadRunbook(positionals[0]!);
   trace('runbook loaded');
-  const diagnostics = await checkRunbook(runbook);
+  const diagnostics = await checkRunbook(runbook, { allow: values.allow ?? [] });
   trace('checked');
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) {
     for (const d of errors) console.error(formatDiagnostic(d));
-    throw new RunbookError(`${runbook.file} has ${errors.length} error${errors.length > 1 ? 's' : ''}; nothing was run`, { exitCode: 1, hint: `see \`runbook check ${runbook.file}\`` });
+    const ids = [...new Set(errors.map((d) => d.ruleId))];
+    throw new RunbookError(`${runbook.file} has ${errors.length} error${errors.length > 1 ? 's' : ''}; nothing was run`, {
+      exitCode: 1,
+      hint: `fix them (\`runbook check ${runbook.file}\` lists every problem), or, if you are sure, go past a rule with ${ids.map((id) => `--allow ${id}`).join(' ')} or an <!-- runbook-ignore ${ids[0]} --> comment just before the fence`,
+    });
+  }
+  if (!runbook.steps.length) {
+    throw new RunbookError(`${runbook.file} has no steps: no shell fence (\`\`\`bash, \`\`\`sh, \`\`\`console …) was found, so there is nothing to run`, {
+      exitCode: 1, hint: 'label the fences a reader should run as ```bash',
+    });
   }
 
   const env: Record<string, string> = { ...(process.env as Record<string, string>) };
@@ -126,7 +139,7 @@ export async function run(args: string[]): Promise<number> {
         runbook, params: resolved.values, stateDir, sink: teeSinks(sinks), env, signal: controller.signal,
         ...(values.from ? { from: values.from } : {}), ...(values.only ? { only: values.only } : {}),
         ...(values.restart ? { restart: true } : {}), ...(confirm ? { confirm } : {}),
-        ...(timeoutMs ? { timeoutMs } : {}),
+        ...(timeoutMs ? { timeoutMs } : {}), ...(values.tag?.length ? { tags: values.tag } : {}),
       });
       trace('run finished');
       return result.status === 'succeeded' ? 0 : result.status === 'cancelled' ? 130 : 1;

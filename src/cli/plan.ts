@@ -28,6 +28,11 @@ export async function run(args: string[]): Promise<number> {
   return 0;
 }
 
+const runtimeWords: Record<NonNullable<Extract<Plan['steps'][number]['actions'][number], { kind: 'call' }>['runtime']>, string> = {
+  direct: 'runs once', substitution: 'runs once', conditional: 'if the condition holds', loop: 'in a loop', function: 'in a function',
+  background: 'in the background', subshell: 'in a subshell',
+};
+
 export function formatPlan(plan: Plan): string {
   const out: string[] = [paint('bold', plan.runbook.title), paint('dim', plan.runbook.file), ''];
   if (plan.params.length) {
@@ -39,10 +44,11 @@ export function formatPlan(plan: Plan): string {
     out.push('');
   }
   for (const step of plan.steps) {
-    out.push(`${paint('bold', `${step.index}. ${step.title}`)} ${paint('dim', `[${step.id}] ${step.kind}${step.skip ? ' (skipped)' : ''}${step.when ? ` when ${step.when}` : ''}`)}`);
+    out.push(`${paint('bold', `${step.index}. ${step.title}`)} ${paint('dim', `[${step.id}] ${step.kind}${step.skip ? ' (skipped)' : ''}${step.when ? ` when ${step.when}` : ''}${step.runtime ? ' (some calls known only at run time)' : ''}`)}`);
     for (const a of step.actions) {
       const marker = a.kind === 'call' ? (a.mutating ? paint('yellow', '~') : paint('cyan', '=')) : a.kind === 'write-file' ? paint('green', '+') : ' ';
-      let text = a.display;
+      let text = a.kind === 'call' && (a.runtime || a.via) ? `${a.display} ${paint('dim', `(${a.via ? `in ${a.via}()` : runtimeWords[a.runtime!]})`)}` : a.display;
+      if (a.kind === 'call' && (a.runtime || a.via)) text = `  ${text}`;
       if (a.kind === 'call' && a.then) text += paint('dim', ` | ${a.then}`);
       if ((a.kind === 'call' || a.kind === 'shell') && a.capture) text += paint('green', ` -> $${a.capture}`);
       if (a.kind === 'call' && a.error) text += `\n      ${paint('red', a.error)}`;

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { cacheKey, cachedAsync } from '../cache.js';
 import type { Runbook } from './types.js';
 
-const parserFiles = ['./parse.js', './meta.js', '../shell/parse.js', '../params/types.js'];
+const parserFiles = ['./parse.js', './meta.js', './fences.js', './session.js', './commands.js', './files.js', './ignore.js', './output.js', '../shell/parse.js', '../params/types.js'];
 
 function parserBuild(): string {
   return parserFiles

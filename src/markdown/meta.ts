@@ -1,9 +1,10 @@
 /**
  * Fence meta: `zsh showLineNumbers=false frame=none { name=create-key timeout=30s }`.
  * Expressive Code reads plain `key=value` pairs and `{1,3-4}` line markers; Runme's attribute forms
- * (`{ name=x }`, `{"name":"x"}`) carry the engine's options. The engine keeps its own and hands the
- * rest, untouched, to the site.
+ * (`{ name=x }`, `{"name":"x"}`, whose values Runme writes as strings: `{"excludeFromRunAll":"true"}`)
+ * carry the engine's options. The engine keeps its own and hands the rest, untouched, to the site.
  */
+import type { Severity } from '../diagnostics.js';
 
 export interface StepAttributes {
   /** Step id, referenced by `--from`, `--only` and the site. */
@@ -53,30 +54,70 @@ export interface ParsedMeta {
   attributes: StepAttributes;
   /** The meta with engine attributes removed: what Expressive Code should see. */
   display: string;
-  problems: Array<{ message: string; note?: string }>;
+  /**
+   * A file name the meta gives: Expressive Code's and Docusaurus' `title="values.yaml"`, Hugo's
+   * `{filename="values.yaml"}`. Not `file=`, with which remark-code-import and docs builds fill the fence.
+   */
+  fileName?: string;
+  problems: Array<{ message: string; note?: string; severity: Severity }>;
 }
 
-type Attribute = { key: string; value: string | true };
+type Value = string | true;
+type Attribute = { key: string; value: Value };
 
-/** Each engine attribute: how its text becomes a typed value. */
-const attributeParsers: { [K in keyof Required<StepAttributes>]: (value: string | true) => StepAttributes[K] | Error } = {
-  name: (v) => (typeof v === 'string' && /^[A-Za-z0-9][\w.-]*$/.test(v) ? v : new Error('expected a step name of letters, digits, `-`, `_` or `.`')),
-  skip: (v) => boolish(v),
-  confirm: (v) => boolish(v),
-  timeout: (v) => (v === true ? new Error('expected a duration such as 30s or 5m') : duration(v)),
-  retries: (v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : new Error('expected a whole number')),
-  when: (v) => (v === true ? new Error('expected NAME=value, NAME!=value or NAME') : parseCondition(v)),
-  background: (v) => boolish(v),
-  cwd: (v) => (typeof v === 'string' && v.trim() ? v.trim() : new Error('expected a directory')),
-  tags: (v) => (typeof v === 'string' ? v.split(',').map((t) => t.trim()).filter(Boolean) : new Error('expected tag names, comma-separated')),
-  interpreter: (v) => (typeof v === 'string' && v.trim() ? v.trim() : new Error('expected an interpreter such as bash')),
-  ignore: (v) => boolish(v),
+interface AttributeSpec<K extends keyof StepAttributes> {
+  /** The step attribute it sets. */
+  sets: K;
+  /** The typed value; undefined when the attribute is accepted but has no effect here. */
+  parse: (value: Value) => NonNullable<StepAttributes[K]> | Error | undefined;
+  /** How it meets a value another attribute already set. */
+  combine?: (earlier: NonNullable<StepAttributes[K]>, later: NonNullable<StepAttributes[K]>) => NonNullable<StepAttributes[K]>;
+}
+
+/** One spec per step attribute, whichever it sets. */
+type AnyAttributeSpec = { [K in keyof StepAttributes]: AttributeSpec<K> }[keyof StepAttributes];
+
+const spec = <K extends keyof StepAttributes>(sets: K, parse: AttributeSpec<K>['parse'], combine?: AttributeSpec<K>['combine']): AttributeSpec<K> =>
+  combine ? { sets, parse, combine } : { sets, parse };
+
+/** Shells a step can run in: every step is parsed as bash, so others (fish, python3) are not honoured. */
+const shells = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash']);
+
+/** Each attribute the engine honours, under the names guides write it (ours and Runme's). */
+const engineAttributes: Record<string, AnyAttributeSpec> = {
+  name: spec('name', (v) => (typeof v === 'string' && /^[A-Za-z0-9][\w.:-]*$/.test(v) ? v : new Error('expected a step name of letters, digits, `-`, `_`, `.` or `:`'))),
+  skip: spec('skip', (v) => boolish(v)),
+  confirm: spec('confirm', (v) => boolish(v)),
+  timeout: spec('timeout', (v) => (v === true ? new Error('expected a duration such as 30s or 5m') : duration(v))),
+  retries: spec('retries', (v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : new Error('expected a whole number'))),
+  when: spec('when', (v) => (v === true ? new Error('expected NAME=value, NAME!=value or NAME') : parseCondition(v))),
+  background: spec('background', (v) => boolish(v)),
+  cwd: spec('cwd', (v) => (typeof v === 'string' && v.trim() ? v.trim() : new Error('expected a directory'))),
+  tag: spec('tags', tagList),
+  tags: spec('tags', tagList),
+  // Runme names a program, perhaps by path or through env: `bash`, `/bin/zsh`, `/usr/bin/env bash`.
+  interpreter: spec('interpreter', (v) => {
+    if (typeof v !== 'string' || !v.trim()) return new Error('expected an interpreter such as bash');
+    const words = v.trim().split(/\s+/);
+    const program = (words[0]!.endsWith('/env') || words[0] === 'env' ? words[1] : words[0])?.split('/').pop();
+    return program && shells.has(program) ? v.trim() : undefined;
+  }),
+  ignore: spec('ignore', (v) => boolish(v), (a, b) => a || b),
+  excludeFromRunAll: spec('ignore', (v) => boolish(v), (a, b) => a || b),
 };
 
-/** Runme's own attribute names, accepted for compatibility and ignored. */
-const runmeAttributes = new Set(['interactive', 'background', 'closeTerminalOnSuccess', 'promptEnv', 'terminalRows', 'mimeType', 'cwd', 'excludeFromRunAll', 'category', 'id']);
+/** Runme's attributes for its notebook UI: accepted, with no effect on a run. */
+const runmeAttributes = new Set(['interactive', 'closeTerminalOnSuccess', 'promptEnv', 'terminalRows', 'mimeType', 'category', 'id']);
 
-function boolish(v: string | true): boolean | Error {
+/** Display attributes other tools put in braces (Hugo's `{filename="x.yaml"}`): the site's, and a file name. */
+const fileNameAttributes = new Set(['title', 'filename']);
+
+function tagList(v: Value): string[] | Error {
+  if (typeof v !== 'string') return new Error('expected tag names, comma-separated');
+  return v.split(',').map((t) => t.trim()).filter(Boolean);
+}
+
+function boolish(v: Value): boolean | Error {
   if (v === true || v === 'true' || v === '') return true;
   if (v === 'false') return false;
   return new Error('expected true or false');
@@ -156,27 +197,74 @@ export function parseMeta(meta: string | null | undefined): ParsedMeta {
   const attributes: StepAttributes = {};
   const problems: ParsedMeta['problems'] = [];
   const kept: string[] = [];
+  const ignored: string[] = [];
+  let fileName: string | undefined;
   for (const token of tokenize(meta ?? '')) {
     const attrs = token.text.startsWith('{') && token.text.endsWith('}') ? braceAttributes(token.text) : undefined;
     if (attrs instanceof Error) {
-      problems.push({ message: attrs.message });
+      problems.push({ message: attrs.message, severity: 'error' });
       continue;
     }
     if (!attrs) {
       kept.push(token.text);
+      const m = /^(\w+)=(.+)$/s.exec(token.text);
+      if (m && fileNameAttributes.has(m[1]!)) fileName ??= unquote(m[2]!);
       continue;
     }
     for (const { key, value } of attrs) {
-      if (key in attributeParsers) {
-        const parsed = attributeParsers[key as keyof StepAttributes](value);
-        if (parsed instanceof Error) problems.push({ message: `Unexpected value for fence attribute \`${key}\`: ${parsed.message}` });
-        else (attributes as Record<string, unknown>)[key] = parsed;
-      } else if (!runmeAttributes.has(key)) {
-        problems.push({
-          message: `Unknown fence attribute \`${key}\`, expected one of ${Object.keys(attributeParsers).join(', ')}`,
-        });
+      const known = engineAttributes[key];
+      if (known) {
+        const parsed = known.parse(value);
+        if (parsed instanceof Error) problems.push({ message: `Unexpected value for fence attribute \`${key}\`: ${parsed.message}`, severity: 'error' });
+        else if (parsed === undefined) ignored.push(`\`${key}=${value}\``);
+        else {
+          const earlier = attributes[known.sets];
+          (attributes as Record<string, unknown>)[known.sets] = earlier !== undefined && known.combine ? known.combine(earlier as never, parsed as never) : parsed;
+        }
+      } else if (runmeAttributes.has(key)) {
+        ignored.push(`\`${key}\``);
+      } else if (fileNameAttributes.has(key)) {
+        if (typeof value === 'string') fileName ??= value;
+      } else {
+        problems.push(unknownAttribute(key));
       }
     }
   }
-  return { attributes, display: kept.join(' '), problems };
+  if (ignored.length) {
+    problems.push({
+      severity: 'info',
+      message: `Accepted and ignored: ${ignored.join(', ')} (Runme's, with no effect on a run)`,
+      note: 'runbook honours name, background, cwd, tag, ignore, excludeFromRunAll and an interpreter that is a shell; every step runs as shell',
+    });
+  }
+  return { attributes, display: kept.join(' '), ...(fileName ? { fileName } : {}), problems };
+}
+
+/**
+ * An attribute nobody reads. Within a small edit of one we know it is a typo, and the step would run
+ * without what its author asked for: an error. Otherwise it is likely another tool's (Hugo's
+ * `hl_lines`, MkDocs' `.copy`), which the site may still use: a warning.
+ */
+function unknownAttribute(key: string): ParsedMeta['problems'][number] {
+  const known = [...Object.keys(engineAttributes), ...runmeAttributes];
+  const near = known.find((k) => k.toLowerCase() === key.toLowerCase()) ?? known.find((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= Math.max(1, Math.floor(Math.max(k.length, key.length) / 3)));
+  if (near) return { severity: 'error', message: `Unknown fence attribute \`${key}\`, expected \`${near}\``, note: `write \`${near}\`` };
+  return {
+    severity: 'warning',
+    message: `Unknown fence attribute \`${key}\`, ignored`,
+    note: `runbook reads ${Object.keys(engineAttributes).join(', ')}, and accepts Runme's ${[...runmeAttributes].join(', ')}`,
+  };
+}
+
+/** Edit distance counting a swap of neighbours as one edit (`nmae`), for telling a typo from another tool's attribute. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i ? (j ? 0 : i) : j)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
 }

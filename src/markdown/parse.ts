@@ -1,9 +1,10 @@
 /**
  * Markdown -> Runbook: shell fences become ordered steps titled by what introduces them, with
- * positions; frontmatter becomes typed parameter declarations.
+ * positions; so do the files a guide says to save and unlabelled fences that read as commands.
+ * Frontmatter becomes typed parameter declarations.
  */
 import { basename } from 'node:path';
-import type { Code, Heading, List, ListItem, Node, Parent, Root, Yaml } from 'mdast';
+import type { Code, Heading, List, ListItem, Node, Paragraph, Parent, Root, Yaml } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
@@ -13,25 +14,40 @@ import { isMap, isScalar, LineCounter, parseDocument, type Pair } from 'yaml';
 import type { Diagnostic, Span } from '../diagnostics.js';
 import { paramDeclarationSchema } from '../params/schema.js';
 import { paramNamePattern, type Param } from '../params/types.js';
-import { parseShell } from '../shell/parse.js';
+import { fenceKind, readFence, type Problem } from './fences.js';
+import { documentDirectives, ignoreDirective, isComment } from './ignore.js';
 import { parseMeta } from './meta.js';
-import { stepLanguages, type Runbook, type Step } from './types.js';
+import type { Runbook, Step } from './types.js';
 
 const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm);
+
+type Report = (span: Span | undefined, message: string, ruleId: string, note?: string, severity?: Diagnostic['severity']) => void;
+
+/** What every fence is read against. */
+interface Context {
+  file: string;
+  /** The source's lines, to tell a fence from an indented code block. */
+  lines: string[];
+  ids: Map<string, number>;
+  /** Rules that `runbook-ignore` comments at the top of the document silence in every step. */
+  documentIgnores: string[];
+  report: Report;
+}
 
 export function parseRunbook(source: string, file: string): Runbook {
   const tree = processor.parse(source) as Root;
   const diagnostics: Diagnostic[] = [];
-  const report = (span: Span | undefined, message: string, ruleId: string, note?: string, severity: Diagnostic['severity'] = 'error') =>
+  const report: Report = (span, message, ruleId, note, severity = 'error') =>
     diagnostics.push({ file, start: span?.start ?? { line: 1, column: 1 }, end: span?.end, severity, message, ruleId, ...(note ? { note } : {}) });
 
   const yamlNode = tree.children.find((n): n is Yaml => n.type === 'yaml');
   const { frontmatter, params } = yamlNode ? readFrontmatter(yamlNode, report) : { frontmatter: {}, params: [] };
 
+  const documentIgnores = documentDirectives(tree).flatMap((node) => ignoreRulesOf(node, report));
+  const context: Context = { file, lines: source.split(/\r\n|\r|\n/), ids: new Map(), documentIgnores, report };
   const steps: Step[] = [];
   const headings: Array<{ depth: number; text: string }> = [];
   let firstH1: string | undefined;
-  const ids = new Map<string, number>();
 
   const visit = (node: Node, parent: Parent | undefined, index: number, listItem?: ListItem) => {
     if (node.type === 'heading') {
@@ -43,10 +59,8 @@ export function parseRunbook(source: string, file: string): Runbook {
       return;
     }
     if (node.type === 'code') {
-      const code = node as Code;
-      const lang = (code.lang ?? '').toLowerCase();
-      if (!(stepLanguages as readonly string[]).includes(lang)) return;
-      steps.push(makeStep(code, parent, index, listItem, headings.map((h) => h.text), steps.length + 1, file, source, ids, report));
+      const step = readStep(node as Code, parent, index, listItem, headings.map((h) => h.text), steps.length + 1, context);
+      if (step) steps.push(step);
       return;
     }
     if ('children' in node) {
@@ -56,69 +70,129 @@ export function parseRunbook(source: string, file: string): Runbook {
   };
   visit(tree, undefined, 0);
 
+  if (!steps.length && !documentIgnores.includes('no-steps')) {
+    const point = { line: 1, column: 1 };
+    report({ start: point, end: point }, 'No runnable fences found, expected at least one shell fence', 'no-steps',
+      'label a fence of commands with its shell: ```bash, ```sh, ```zsh, or ```console with `$ ` prompts', 'warning');
+  }
+
   const title = typeof frontmatter.title === 'string' ? frontmatter.title : firstH1 ?? basename(file, '.md');
   const description = typeof frontmatter.description === 'string' ? frontmatter.description : undefined;
   return { file, name: basename(file).replace(/\.(md|markdown)$/i, ''), title, ...(description ? { description } : {}), frontmatter, params, steps, diagnostics };
 }
 
-function makeStep(
+/** A `runbook-ignore` comment's rules; what is no rule id is reported. */
+function ignoreRulesOf(node: Node, report: Report): string[] {
+  const directive = ignoreDirective(node);
+  if (!directive) return [];
+  const span = spanOf(node);
+  if (directive.invalid.length) {
+    report(span, `Unexpected ${directive.invalid.map((w) => `\`${w}\``).join(', ')} in runbook-ignore, expected rule ids such as undefined-variable`, 'runbook-ignore', undefined, 'warning');
+  } else if (!directive.rules.length) {
+    report(span, 'Unexpected runbook-ignore without rules, expected the rule ids to silence', 'runbook-ignore', 'write <!-- runbook-ignore undefined-variable -->', 'warning');
+  }
+  return directive.rules;
+}
+
+/**
+ * A fence as a step: a shell fence (prompts and output sorted out), a data fence the guide says to save,
+ * or an unlabelled fence that reads as commands (src/markdown/fences.ts). Otherwise undefined.
+ */
+function readStep(
   code: Code,
   parent: Parent | undefined,
   index: number,
   listItem: ListItem | undefined,
   section: string[],
   stepIndex: number,
-  file: string,
-  source: string,
-  ids: Map<string, number>,
-  report: (span: Span | undefined, message: string, ruleId: string, note?: string, severity?: Diagnostic['severity']) => void,
-): Step {
+  context: Context,
+): Step | undefined {
+  const lang = (code.lang ?? '').toLowerCase();
+  const kind = fenceKind(lang);
+  if (!kind) return undefined;
+
   const span = spanOf(code);
+  // A fence's content starts on the next line at the fence's column; an indented block's, four columns in.
+  const opening = context.lines[span.start.line - 1]?.slice(span.start.column - 1) ?? '';
+  const indented = !/^(?:`{3,}|~{3,})/.test(opening);
+  const codeStart = indented ? { line: span.start.line, column: span.start.column + 4 } : { line: span.start.line + 1, column: span.start.column };
+
+  // Comments just before the fence: `runbook-ignore` ones, and others (`<!-- prettier-ignore -->`) that
+  // stand between the fence and what introduces it.
+  let before = index - 1;
+  while (before >= 0 && isComment(parent?.children[before])) before--;
+  const ignoreRules = new Set(context.documentIgnores);
+  for (const comment of parent?.children.slice(before + 1, index) ?? []) for (const rule of ignoreRulesOf(comment, context.report)) ignoreRules.add(rule);
   const meta = parseMeta(code.meta);
-  for (const problem of meta.problems) report(span, problem.message, 'fence-attribute', problem.note);
-  const title = introduction(parent, index, listItem) ?? section[section.length - 1] ?? `Step ${stepIndex}`;
+  const lead = leadParagraph(parent?.children[before]);
+  const reading = readFence[kind]({ code, lang, span, codeStart, indented, ...(lead ? { lead } : {}), ...(meta.fileName ? { metaName: meta.fileName } : {}) });
 
-  // The fence's content starts on the next line, indented like the fence (inside list items).
-  const fenceLine = source.split('\n')[span.start.line - 1] ?? '';
-  const indent = /^\s*/.exec(fenceLine)![0].length;
-  const codeStart = { line: span.start.line + 1, column: indent + 1 };
-  let text = code.value;
-  if (code.lang === 'console') text = consoleCommands(text);
-  const script = parseShell(text, codeStart);
-  if (script.error) report(script.error.span, `Shell syntax error: ${script.error.message}`, 'shell-syntax');
+  // The step's own rules are silenced here; the check rules read `ignoreRules` themselves.
+  const report = (problems: Problem[]) => {
+    for (const p of problems) if (!ignoreRules.has(p.ruleId)) context.report(p.span, p.message, p.ruleId, p.note, p.severity);
+  };
+  if (!reading.step) {
+    report(reading.problems);
+    return undefined;
+  }
+  const { text, script, write } = reading.step;
+  const problems: Problem[] = meta.problems.map((p) => ({ span, ruleId: 'fence-attribute', ...p }));
+  problems.push(...reading.problems);
+  if (script.error) problems.push({ span: script.error.span, message: `Shell syntax error: ${script.error.message}`, ruleId: 'shell-syntax', severity: 'error' });
 
+  const title = introduction(parent, before, listItem) ?? section[section.length - 1] ?? `Step ${stepIndex}`;
   let id = meta.attributes.name ?? slug(title);
   if (!id) id = `step-${stepIndex}`;
-  const seen = ids.get(id) ?? 0;
-  ids.set(id, seen + 1);
+  const seen = context.ids.get(id) ?? 0;
+  context.ids.set(id, seen + 1);
   if (seen) {
-    if (meta.attributes.name) report(span, `Duplicate step name \`${id}\`, expected unique names`, 'unique-step-name');
+    if (meta.attributes.name) problems.push({ span, message: `Duplicate step name \`${id}\`, expected unique names`, ruleId: 'unique-step-name', severity: 'error' });
     id = `${id}-${seen + 1}`;
   }
+  report(problems);
   return {
-    id, index: stepIndex, title, section, lang: code.lang ?? 'sh',
+    id, index: stepIndex, title, section, lang: code.lang ?? (write ? 'text' : 'sh'),
     meta: { raw: code.meta ?? '', display: meta.display, attributes: meta.attributes },
-    code: text, span, codeStart, script, ignoreRules: [],
+    code: text, span, codeStart, script, ...(write ? { write } : {}), ignoreRules: [...ignoreRules],
   };
 }
 
-/** The text that introduces a fence: its list item, the paragraph just before it, or the list just before it. */
-function introduction(parent: Parent | undefined, index: number, listItem: ListItem | undefined): string | undefined {
+/** The paragraph that says what a fence is: the one just before it, or the last one of a list just before it. */
+function leadParagraph(previous: Node | undefined): Paragraph | undefined {
+  if (previous?.type === 'paragraph') return previous as Paragraph;
+  if (previous?.type !== 'list') return undefined;
+  const last = (previous as List).children.at(-1);
+  const paragraph = last?.children.at(-1);
+  return paragraph?.type === 'paragraph' ? paragraph : undefined;
+}
+
+function firstParagraph(item: ListItem): Paragraph | undefined {
+  return item.children.find((c): c is Paragraph => c.type === 'paragraph');
+}
+
+/**
+ * The text that introduces a fence: its list item, the paragraph just before it, or the list just
+ * before it. `before` is the index of the node before the fence, past any comments.
+ */
+function introduction(parent: Parent | undefined, before: number, listItem: ListItem | undefined): string | undefined {
   if (listItem) {
-    const first = listItem.children.find((c) => c.type === 'paragraph');
-    if (first) return clean(toString(first));
+    const first = firstParagraph(listItem);
+    if (first) return clean(text(first));
   }
-  const prev = parent?.children[index - 1];
+  const prev = before >= 0 ? parent?.children[before] : undefined;
   if (!prev) return undefined;
-  if (prev.type === 'paragraph') return clean(toString(prev));
+  if (prev.type === 'paragraph') return clean(text(prev));
   if (prev.type === 'list') {
     const items = (prev as List).children;
     const last = items[items.length - 1];
-    const first = last?.children.find((c) => c.type === 'paragraph');
-    if (first) return clean(toString(first));
+    const first = last && firstParagraph(last);
+    if (first) return clean(text(first));
   }
   return undefined;
 }
+
+/** A node's text without inline HTML: `🔗 <a href="x.yaml">` adds nothing to a title. */
+const text = (node: Node) => toString(node, { includeHtml: false });
 
 /** The first clause of an introduction: up to its first `.`, `:` or `;` that ends a sentence. */
 function clean(text: string): string {
@@ -128,14 +202,6 @@ function clean(text: string): string {
 
 export function slug(text: string): string {
   return text.toLowerCase().normalize('NFKD').replace(/[^\w\s-]/g, '').trim().replace(/[\s_]+/g, '-').replace(/-+/g, '-').slice(0, 60).replace(/-$/, '');
-}
-
-/** `console` fences show prompts: keep the `$ ` lines as commands, drop the printed output. */
-function consoleCommands(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => (/^\s*[$#] /.test(line) ? line.replace(/^\s*[$#] /, '') : ''))
-    .join('\n');
 }
 
 function spanOf(node: Node): Span {

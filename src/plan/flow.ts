@@ -5,8 +5,8 @@
 import type { Span } from '../diagnostics.js';
 import type { Runbook, Step } from '../markdown/types.js';
 import type { Param } from '../params/types.js';
-import type { Statement } from '../shell/types.js';
-import { literalOf, wordsOf } from '../shell/walk.js';
+import type { Statement, VarRef, VarSet } from '../shell/types.js';
+import { literalOf, visitCommands, wordsOf } from '../shell/walk.js';
 import type { Action } from './actions.js';
 import { varsOf } from './bind.js';
 import { lowerStatements } from './lower.js';
@@ -14,8 +14,8 @@ import { lowerStatements } from './lower.js';
 export interface StepFlow {
   step: Step;
   actions: Action[];
-  reads: Array<{ name: string; span: Span; hasDefault: boolean }>;
-  sets: Array<{ name: string; span: Span; exported: boolean }>;
+  reads: VarRef[];
+  sets: VarSet[];
   /** Files written with `> file` (heredocs included), by literal path. */
   writes: Array<{ path: string; span: Span }>;
   /** `file://` and `fileb://` references, by literal path. */
@@ -54,7 +54,7 @@ export function analyzeFlow(runbook: Runbook): Flow {
     const reads = when ? [{ name: when.name, span: step.span, hasDefault: false }, ...step.script.reads] : step.script.reads;
     return {
       step, actions, reads, sets, placeholderReads,
-      writes: writesOf(step.script.statements), fileRefs: fileRefsOf(step.script.statements),
+      writes: writesOf(step), fileRefs: fileRefsOf(step.script.statements),
     };
   });
 
@@ -99,22 +99,43 @@ function fileRefsOf(statements: Statement[]): StepFlow['fileRefs'] {
   return out;
 }
 
-function writesOf(statements: Statement[]): StepFlow['writes'] {
+/** Commands that write the file an option names (`curl -o f`), or their last operand (`cp a f`). */
+const fileWriters: Record<string, { options?: string[]; last?: boolean }> = {
+  curl: { options: ['-o', '--output'] },
+  wget: { options: ['-O', '--output-document'] },
+  cp: { last: true },
+  mv: { last: true },
+  install: { last: true },
+  ln: { last: true },
+};
+
+function writesOf(step: Step): StepFlow['writes'] {
   const out: StepFlow['writes'] = [];
-  for (const st of statements) {
-    const commands = st.kind === 'simple' ? [st] : st.kind === 'pipeline' ? st.commands : [];
-    for (const c of commands) {
-      for (const r of c.redirects) {
-        const path = (r.op === '>' || r.op === '>>' || r.op === '>|' || r.op === '&>') && literalOf(r.target);
-        if (path && path !== '/dev/null') out.push({ path, span: r.target.span });
-      }
-      // `tee file` writes too.
-      const name = c.args[0] && literalOf(c.args[0]);
-      if (name === 'tee') for (const w of c.args.slice(1)) {
-        const p = literalOf(w);
-        if (p && !p.startsWith('-')) out.push({ path: p, span: w.span });
-      }
+  if (step.write) out.push({ path: step.write.path, span: step.span });
+  visitCommands(step.script.statements, (c) => {
+    for (const r of c.redirects) {
+      const path = (r.op === '>' || r.op === '>>' || r.op === '>|' || r.op === '&>') && literalOf(r.target);
+      if (path && path !== '/dev/null') out.push({ path, span: r.target.span });
     }
-  }
+    const name = c.args[0] && literalOf(c.args[0]);
+    // `tee file` writes too.
+    if (name === 'tee') for (const w of c.args.slice(1)) {
+      const p = literalOf(w);
+      if (p && !p.startsWith('-')) out.push({ path: p, span: w.span });
+    }
+    const writer = name ? fileWriters[name] : undefined;
+    if (!writer) return;
+    c.args.forEach((w, k) => {
+      const text = literalOf(w);
+      const eq = text && writer.options?.find((o) => text.startsWith(`${o}=`));
+      if (eq) out.push({ path: text!.slice(eq.length + 1), span: w.span });
+      else if (text && writer.options?.includes(text)) {
+        const value = c.args[k + 1] && literalOf(c.args[k + 1]!);
+        if (value) out.push({ path: value, span: c.args[k + 1]!.span });
+      }
+    });
+    const last = c.args.length > 2 ? literalOf(c.args[c.args.length - 1]!) : undefined;
+    if (writer.last && last && !last.startsWith('-')) out.push({ path: last, span: c.args[c.args.length - 1]!.span });
+  });
   return out;
 }

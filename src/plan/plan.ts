@@ -9,11 +9,21 @@ import type { Action, CommandSpec } from './actions.js';
 import { isTemporary } from './actions.js';
 import { bindFields, bindString, type Lookup } from './bind.js';
 import { analyzeFlow, type Flow } from './flow.js';
+import { callSitesOf, type CallSite, type SiteContext } from './sites.js';
+import { translatorNames } from '../translate/index.js';
+import type { Statement } from '../shell/types.js';
+import type { Span } from '../diagnostics.js';
 
 export type StepKind = 'sdk' | 'file' | 'shell';
 
 export type PlannedAction =
-  | { kind: 'call'; tool: string; operation: string; input: unknown; mutating: boolean; display: string; capture?: string; then?: string; line: number; error?: string }
+  | {
+      kind: 'call'; tool: string; operation: string; input: unknown; mutating: boolean; display: string; capture?: string; then?: string; line: number; error?: string;
+      /** Inside a condition, a loop, a function…: whether and how often it runs is known only at run time. */
+      runtime?: SiteContext;
+      /** Made by calling this function of the runbook. */
+      via?: string;
+    }
   | { kind: 'write-file'; path: string; display: string; line: number }
   | { kind: 'set'; name: string; value: string; exported: boolean; display: string; line: number }
   | { kind: 'shell'; command: string; display: string; capture?: string; line: number };
@@ -30,6 +40,8 @@ export interface PlannedStep {
   actions: PlannedAction[];
   produces: { variables: string[]; files: string[] };
   line: number;
+  /** Some of its calls are only known at run time (conditions, loops, functions): the plan shows what it can see. */
+  runtime?: true;
 }
 
 export interface Plan {
@@ -49,15 +61,23 @@ export async function planRunbook(runbook: Runbook, options: PlanOptions = {}): 
   const flow = analyzeFlow(runbook);
   const values = options.values ?? {};
   const secrets = new Set(flow.params.filter((p) => p.secret).map((p) => p.name));
+  const tools = new Set(translatorNames);
+  const functions = functionSites(flow, tools);
   const steps: PlannedStep[] = [];
   for (const [i, sf] of flow.steps.entries()) {
     const lookup = symbolicLookup(flow, i, values, secrets);
     const actions: PlannedAction[] = [];
     const temps = new Map<string, string>();
     const skipAssign = new Set<Action>();
-    const look: Lookup = (name) => temps.get(name) ?? lookup(name);
+    const sites = callSitesOf(sf.step.script.statements, tools).filter((site) => !site.inFunction);
+    // What this step itself set before an action reads it (not an earlier step's value).
+    const local = new Map<string, string>();
+    const look: Lookup = (name) => temps.get(name) ?? local.get(name) ?? lookup(name);
+    const here = { functions, sites, cwd: options.cwd ?? process.cwd() };
+    if (sf.step.write) actions.push({ kind: 'write-file', path: sf.step.write.path, display: `write ${sf.step.write.path}`, line: sf.step.span.start.line });
     for (const [k, action] of sf.actions.entries()) {
-      const planned = await planAction(action, look, temps, options.cwd ?? process.cwd());
+      const planned = await planAction(action, look, temps, here);
+      for (const set of sf.sets) if (within(set.span, action.span) && !local.has(set.name)) local.set(set.name, `<from step ${sf.step.index}: ${set.name}>`);
       // `export X=$(aws …)`: show the call with `-> $X` rather than a separate assignment.
       const next = sf.actions[k + 1];
       const last = planned[planned.length - 1];
@@ -69,7 +89,9 @@ export async function planRunbook(runbook: Runbook, options: PlanOptions = {}): 
       actions.push(...planned);
     }
     const kind: StepKind = actions.some((a) => a.kind === 'call') ? 'sdk' : actions.some((a) => a.kind === 'write-file') ? 'file' : 'shell';
+    const runtime = actions.some((a) => a.kind === 'call' && (a.runtime || a.via));
     steps.push({
+      ...(runtime ? { runtime: true as const } : {}),
       id: sf.step.id, index: sf.step.index, title: sf.step.title, section: sf.step.section, kind,
       skip: sf.step.meta.attributes.skip ?? false,
       ...(sf.step.meta.attributes.when ? { when: sf.step.meta.attributes.when.text } : {}),
@@ -105,8 +127,51 @@ function symbolicLookup(flow: Flow, index: number, values: Record<string, string
   };
 }
 
-async function planAction(action: Action, lookup: Lookup, temps: Map<string, string>, cwd: string): Promise<PlannedAction[]> {
+interface Here {
+  /** The runbook's functions that make calls: name -> their call sites. */
+  functions: Map<string, CallSite[]>;
+  /** The step's call sites outside functions: those inside an `if`, loop or list are planned with it. */
+  sites: CallSite[];
+  cwd: string;
+}
+
+const within = (inner: Span, outer: Span) =>
+  (inner.start.line > outer.start.line || (inner.start.line === outer.start.line && inner.start.column >= outer.start.column)) &&
+  (inner.start.line < outer.end.line || (inner.start.line === outer.end.line && inner.start.column <= outer.end.column));
+
+/** Every function the runbook defines (in any step) with the calls its body makes. */
+function functionSites(flow: Flow, tools: ReadonlySet<string>): Map<string, CallSite[]> {
+  const out = new Map<string, CallSite[]>();
+  const all = flow.steps.flatMap((sf) => callSitesOf(sf.step.script.statements, tools));
+  const visit = (statements: Statement[]) => {
+    for (const st of statements) {
+      if (st.kind !== 'other') continue;
+      if (st.construct === 'function' && st.name) out.set(st.name, all.filter((s) => s.inFunction === st.name));
+      visit(st.body);
+    }
+  };
+  for (const sf of flow.steps) visit(sf.step.script.statements);
+  return out;
+}
+
+/** Calls that run only at run time (a site in a condition or loop, or a function's body), planned as far as they can be. */
+async function runtimeCalls(sites: CallSite[], lookup: Lookup, cwd: string, via?: string): Promise<PlannedAction[]> {
+  const out: PlannedAction[] = [];
+  for (const site of sites) {
+    const argv = site.words.flatMap((t) => bindFields(t, lookup, { keepWhole: isPlaceholder }));
+    const planned = await planRun([{ argv: site.words, env: [], otherRedirects: [], raw: argv.join(' '), span: site.span }], lookup, cwd, site.span.start.line);
+    for (const p of planned) {
+      if (p.kind !== 'call') continue;
+      const runtime = via ? 'function' : site.context === 'direct' || site.context === 'substitution' ? undefined : site.context;
+      out.push({ ...p, ...(runtime ? { runtime } : {}), ...(via ? { via } : {}) });
+    }
+  }
+  return out;
+}
+
+async function planAction(action: Action, lookup: Lookup, temps: Map<string, string>, here: Here): Promise<PlannedAction[]> {
   const line = action.span.start.line;
+  const cwd = here.cwd;
   switch (action.kind) {
     case 'assign': {
       const value = bindString(action.value, lookup);
@@ -114,11 +179,18 @@ async function planAction(action: Action, lookup: Lookup, temps: Map<string, str
     }
     case 'export':
       return [];
-    case 'shell':
+    case 'shell': {
       if (action.capture) temps.set(action.capture, `<output of: ${oneLine(action.raw)}>`);
-      return [{ kind: 'shell', command: action.raw, display: `shell: ${oneLine(action.raw)}`, line, ...(action.capture && !isTemporary(action.capture) ? { capture: action.capture } : {}) }];
+      const shell: PlannedAction = { kind: 'shell', command: action.raw, display: `shell: ${oneLine(action.raw)}`, line, ...(action.capture && !isTemporary(action.capture) ? { capture: action.capture } : {}) };
+      const inner = here.sites.filter((site) => within(site.span, action.span));
+      const called = [...here.functions].filter(([name]) => new RegExp(`(^|[\\s;&|({!])${name}($|[\\s;&|)}])`).test(action.raw));
+      return [shell, ...(await runtimeCalls(inner, lookup, cwd)), ...(await Promise.all(called.map(([name, sites]) => runtimeCalls(sites, lookup, cwd, name)))).flat()];
+    }
     case 'run': {
+      const name = action.pipeline[0] ? bindFields(action.pipeline[0].argv[0] ?? [], lookup)[0] : undefined;
+      const fn = name ? here.functions.get(name) : undefined;
       const planned = await planRun(action.pipeline, lookup, cwd, line);
+      if (fn?.length) planned.push(...(await runtimeCalls(fn, lookup, cwd, name)));
       if (action.capture) {
         temps.set(action.capture, `<output of: ${oneLine(action.raw)}>`);
       }
