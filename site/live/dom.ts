@@ -129,7 +129,13 @@ function stateText(step: StepView): string {
 /** A step's live details under its fence: calls, adoption, retries, output, variables, error. */
 function stepDetails(step: StepView): HTMLElement | null {
   const rows: HTMLElement[] = [];
-  for (const c of step.calls) rows.push(el('div', { class: 'rb-live-row rb-live-call' }, el('span', { class: 'rb-live-label' }, 'call'), code(c.display, { title: c.display })));
+  for (const c of step.calls) {
+    // The label is what the call did once it is known: created, adopted, read, failed…
+    const label = c.outcome ? (c.outcome === 'failed' ? `failed (${c.exitCode})` : c.outcome) : 'call';
+    rows.push(el('div', { class: `rb-live-row rb-live-call${c.outcome ? ` rb-call-${c.outcome}` : ''}` }, el('span', { class: 'rb-live-label' }, label),
+      code(c.display, { title: c.line ? `${c.display} (line ${c.line})` : c.display })));
+  }
+  for (const w of step.warnings ?? []) rows.push(el('div', { class: 'rb-live-row rb-live-warning' }, el('span', { class: 'rb-live-label' }, 'warning'), el('span', {}, w)));
   for (const a of step.adoptions) {
     rows.push(el('div', { class: 'rb-live-row rb-live-adopt' }, el('span', { class: 'rb-live-label' }, a.outcome), el('span', {}, code(a.operation), ` ${a.detail}`)));
   }

@@ -7,14 +7,16 @@
 # the status to stdout and to stderr: everything before the marker was printed by that step. Errexit
 # and pipefail are on, so a failing command fails its step; a step that ends the shell (errexit,
 # `exit`) is still dumped and marked by the EXIT trap. fd 4 stays open in the engine: when it closes
-# (the engine stopped, or died), the watchdog ends the whole session, background jobs included.
+# (the engine stopped, or died), the watchdog removes the session directory and ends the whole
+# session, background jobs included.
 __rb_dir=$1 __rb_nonce=$2 __rb_seq=0 __rb_stopping=
 set --
 shopt -s expand_aliases
 set -o errexit -o pipefail
 # What the steps write may hold secrets (vault-init.json): owner-only, like the rest of the state.
 umask 077
-{ IFS= read -r -u 4 __rb_x || :; kill -TERM 0 2>/dev/null; } 3<&- &
+# The session directory holds dumps with the run's values: it goes with the session.
+{ IFS= read -r -u 4 __rb_x || :; command rm -rf -- "$__rb_dir"; kill -TERM 0 2>/dev/null; } 3<&- &
 
 __rb_dump() {
   local __rb_n __rb_a __rb_k
