@@ -174,6 +174,23 @@ export const adoption: AdoptionTable<AwsTranslatedCall> = {
     return found && adopted({ Location: `/${bucket}` }, `bucket ${bucket} exists`);
   },
 
+  /**
+   * Route 53 takes a second zone of the same name (a fresh CallerReference, often `$(date +%s)`, makes
+   * every create new): a zone is found by its name (and whether it is private) before creating one.
+   */
+  async 'Route53.CreateHostedZone'(call, ctx) {
+    const { Name, HostedZoneConfig, VPC } = input(call) as { Name: string; HostedZoneConfig?: { PrivateZone?: boolean }; VPC?: unknown };
+    const fqdn = Name.endsWith('.') ? Name : `${Name}.`;
+    const listed = await aws(ctx, call, 'route53', 'list-hosted-zones-by-name', '--dns-name', fqdn);
+    const wantPrivate = !!(HostedZoneConfig?.PrivateZone || VPC);
+    const zones = ((listed.HostedZones as Array<{ Id: string; Name: string; Config?: { PrivateZone?: boolean } }> | undefined) ?? [])
+      .filter((z) => z.Name === fqdn && !!z.Config?.PrivateZone === wantPrivate);
+    if (!zones.length) return undefined;
+    const found = await aws(ctx, call, 'route53', 'get-hosted-zone', '--id', zones[0]!.Id);
+    const extra = zones.length > 1 ? ` (${zones.length} zones have this name; the first is used)` : '';
+    return adopted({ HostedZone: found.HostedZone, DelegationSet: found.DelegationSet, Location: `https://route53.amazonaws.com/2013-04-01${zones[0]!.Id}` }, `zone ${fqdn} exists as ${zones[0]!.Id}${extra}`);
+  },
+
   async 'EKS.CreateCluster'(call, ctx) {
     const found = await orUndefined(aws(ctx, call, 'eks', 'describe-cluster', '--name', String(input(call).name)));
     return found && adopted(found, `cluster ${input(call).name} exists`);

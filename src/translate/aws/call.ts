@@ -28,6 +28,12 @@ export interface AwsCall {
   pagination?: PaginationModel & { pageSize?: number; maxItems?: number; startingToken?: string };
   /** Streaming output (s3api get-object): the absolute path the payload is written to. */
   outfile?: string;
+  /** AWS_DEFAULT_OUTPUT names no format: the CLI makes the call, then fails printing it. */
+  badOutput?: string;
+  /** `--cli-read-timeout`/`--cli-connect-timeout`, in seconds (0: none). */
+  timeouts?: { read?: number; connect?: number };
+  /** botocore calls it without a region (IAM, STS, Route 53…), signing in us-east-1. */
+  globalService?: boolean;
 }
 
 /** `KMS.CreateKey {"Description":"vault unseal"}`, with sensitive members shown as `***`. */

@@ -1,4 +1,4 @@
-/** Translation problems (the user's command is wrong) and classification of SDK errors. */
+/** Translation problems (the user's command is wrong, or has no SDK translation) and classification of SDK errors. */
 
 export const AWS_RULE_IDS = [
   'aws-unknown-service',
@@ -8,8 +8,26 @@ export const AWS_RULE_IDS = [
   'aws-expected-arn',
   'aws-missing-required',
   'aws-bad-value',
+  'aws-client-not-installed',
+  'aws-cli-only',
 ] as const;
 export type AwsRuleId = (typeof AWS_RULE_IDS)[number];
+
+/**
+ * How the aws CLI v1 reacts to a problem, which decides what it prints (see ./failure.ts):
+ * - `usage`: argparse refuses the words (usage banner, `aws: error: …`, exit 2);
+ * - `options`: words no parser took (`Unknown options: …`, exit 255);
+ * - `exception`: a client-side error printed as `\n<message>\n` (a paramfile or JSON error,
+ *   `invalid literal for int()…`, a pagination conflict), exit 255;
+ * - `error`: what the CLI reports with its `_show_error` (`<message>\n`, no blank line first: no region,
+ *   no credentials), exit 255;
+ * - `validation`: botocore's parameter validation (all of them in one `Parameter validation failed:`);
+ * - `service`: the CLI sends it and the service refuses it (an enum value, a name for an ARN): only
+ *   `runbook check` reports it, the call is still made;
+ * - `untranslatable`: the CLI runs it but it has no SDK translation (a client package not installed, a
+ *   CLI program such as `aws s3 cp`, `--debug`): the real CLI must run it.
+ */
+export type Refusal = 'usage' | 'options' | 'exception' | 'error' | 'validation' | 'service' | 'untranslatable';
 
 export interface AwsProblem {
   /** Which argv word is wrong (the operation word for problems of the whole command). */
@@ -18,6 +36,9 @@ export interface AwsProblem {
   ruleId: AwsRuleId;
   note?: string;
   severity: 'error' | 'warning';
+  refusal?: Refusal;
+  /** The CLI's own wording, when it differs from `message` (`argument command: Invalid choice, …`). */
+  cliMessage?: string;
 }
 
 /** A command the aws CLI would refuse, or that cannot become an SDK call. */
@@ -26,16 +47,41 @@ export class TranslateError extends Error {
   argIndex?: number;
   ruleId: AwsRuleId;
   note?: string;
-  constructor(message: string, options: { ruleId: AwsRuleId; argIndex?: number; note?: string; cause?: unknown }) {
+  refusal: Refusal;
+  /** What the CLI prints for it (without the framing ./failure.ts adds); validation: one line per problem. */
+  cliMessage: string;
+  constructor(message: string, options: { ruleId: AwsRuleId; argIndex?: number; note?: string; cause?: unknown; refusal?: Refusal; cliMessage?: string }) {
     super(message, { cause: options.cause });
     this.ruleId = options.ruleId;
     this.argIndex = options.argIndex;
     this.note = options.note;
+    this.refusal = options.refusal ?? 'usage';
+    this.cliMessage = options.cliMessage ?? message;
   }
 
   static from(problem: AwsProblem): TranslateError {
     return new TranslateError(problem.message, problem);
   }
+}
+
+/**
+ * An error the aws CLI raises itself before or after the call (no region, an unknown profile, an
+ * output format it does not know), with how it prints it: `exception` as `\n<message>\n`, `error`
+ * (its `_show_error`) as `<message>\n`; both exit 255.
+ */
+export class AwsCliError extends Error {
+  override readonly name = 'AwsCliError';
+  constructor(
+    message: string,
+    readonly framing: 'exception' | 'error',
+  ) {
+    super(message);
+  }
+}
+
+/** A translation error meaning "run the real aws CLI": no SDK translation, not a refused command. */
+export function isUntranslatable(error: unknown): boolean {
+  return error instanceof TranslateError && error.refusal === 'untranslatable';
 }
 
 function errorName(error: unknown): string {

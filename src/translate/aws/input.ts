@@ -1,10 +1,14 @@
 /**
  * Parsed CLI values (strings, JSON, shorthand) → SDK input values, with the checks botocore's
- * ParamValidator makes (types, unknown keys, nested required members) plus enum and ARN checks.
+ * ParamValidator makes (types, unknown keys, nested required members, tagged unions), worded as it
+ * words them, plus the enum and ARN checks only `runbook check` makes (the CLI sends those values and
+ * the service refuses them).
  */
-import { declarations, enumsOfType, type EnumRef } from './declarations.js';
-import type { AwsRuleId } from './errors.js';
+import { minimumOf } from './constraints.js';
+import { declarations, enumsOfType, memberOrder, type EnumRef } from './declarations.js';
+import type { AwsRuleId, Refusal } from './errors.js';
 import { didYouMean } from './names.js';
+import { pyStr } from './output.js';
 import { kindOf, shapeName, structMembers, type NormalizedSchema } from './schema.js';
 import type { ServicePackage } from './services.js';
 
@@ -12,6 +16,9 @@ export interface ValueProblem {
   message: string;
   ruleId: AwsRuleId;
   note?: string;
+  refusal?: Refusal;
+  /** The CLI's wording when `message` says it better for a check. */
+  cliMessage?: string;
 }
 
 export interface ConvertContext {
@@ -35,11 +42,15 @@ function isArnListName(name: string | undefined): boolean {
 }
 
 interface MemberHints {
-  /** Parameter name for messages: `--policy-arn` or `Tags[0].Key`. */
+  /** How the user wrote it, for check messages: `--policy-arn`, `--tags[0].Key`. */
   label: string;
+  /** botocore's name for it in validation messages: `PolicyArn`, `Tags[0].Key`. */
+  name: string;
   enums: EnumRef[];
   arn: boolean;
   arnElements: boolean;
+  /** botocore's `min`: a length for strings and lists, a value for numbers. */
+  min?: number;
 }
 
 /** Converts one top-level member's value; `label` is how the user wrote it (`--tags`). */
@@ -50,7 +61,9 @@ export function convertMember(
   label: string,
   ctx: ConvertContext,
 ): unknown {
-  return convert(value, member.schema, hintsFor(member.name, member.schema, structShape, label, ctx), ctx);
+  const hints = hintsFor(member.name, member.schema, structShape, label, member.name, ctx);
+  if (value === null) return badType(value, kindOf(member.schema), hints, ctx);
+  return convert(value, member.schema, hints, ctx);
 }
 
 function hintsFor(
@@ -58,13 +71,17 @@ function hintsFor(
   schema: NormalizedSchema,
   structShape: string | undefined,
   label: string,
+  name: string,
   ctx: ConvertContext,
 ): MemberHints {
   const declared = structShape ? declarations(ctx.packageName).get(structShape)?.find((m) => m.name === memberName) : undefined;
   const target = shapeName(schema);
   const kind = kindOf(schema);
+  const min = minimumOf(ctx.packageName, structShape, memberName);
   return {
     label,
+    name,
+    ...(min !== undefined ? { min } : {}),
     enums: declared ? enumsOfType(declared.type, ctx.pkg) : [],
     arn:
       kind === 'string' &&
@@ -75,33 +92,51 @@ function hintsFor(
   };
 }
 
-const typeNames: Record<string, string> = {
-  string: 'a string',
-  number: 'a number',
-  bigint: 'an integer',
-  bigdecimal: 'a number',
-  boolean: 'a boolean',
-  timestamp: 'a timestamp',
-  blob: 'a blob (text or fileb://)',
-  structure: 'an object',
-  union: 'an object with exactly one member',
-  list: 'a list',
-  map: 'an object (map)',
+/** The types botocore's validator accepts per shape type, as it prints them. */
+const validTypes: Record<string, string> = {
+  string: "<class 'str'>",
+  // The SDK's schemas do not tell integers from doubles; integers are by far the more common.
+  number: "<class 'int'>",
+  bigint: "<class 'int'>",
+  bigdecimal: "<class 'float'>, <class 'decimal.Decimal'>, <class 'int'>",
+  boolean: "<class 'bool'>",
+  timestamp: "<class 'datetime.datetime'>, timestamp-string",
+  blob: "<class 'bytes'>, <class 'bytearray'>, file-like object",
+  structure: "<class 'dict'>",
+  union: "<class 'dict'>",
+  map: "<class 'dict'>",
+  list: "<class 'list'>, <class 'tuple'>",
 };
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (value instanceof Uint8Array) return 'bytes';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return `string ${JSON.stringify(value)}`;
-  return `${typeof value} ${String(value)}`;
+/** Python's `str()` of the value (`nan`, `inf` for the floats JSON allows). */
+function pyValue(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf';
+  return pyStr(value);
+}
+
+/** The member names in model order, as botocore lists them. */
+export function modelOrderNames(packageName: string, structure: string | undefined, names: string[]): string[] {
+  const order = memberOrder(packageName, structure);
+  return order ? [...names].sort((a, b) => order.indexOf(a) - order.indexOf(b)) : names;
+}
+
+/** `type(value)` of the Python value the CLI would hold. */
+function pyType(value: unknown): string {
+  if (value === null || value === undefined) return "<class 'NoneType'>";
+  if (typeof value === 'string') return "<class 'str'>";
+  if (typeof value === 'boolean') return "<class 'bool'>";
+  if (typeof value === 'number') return Number.isInteger(value) ? "<class 'int'>" : "<class 'float'>";
+  if (typeof value === 'bigint') return "<class 'int'>";
+  if (Array.isArray(value)) return "<class 'list'>";
+  if (value instanceof Uint8Array) return "<class 'bytes'>";
+  return "<class 'dict'>";
 }
 
 function badType(value: unknown, kind: string, hints: MemberHints, ctx: ConvertContext): unknown {
   ctx.report({
     ruleId: 'aws-bad-value',
-    message: `Invalid type for parameter ${hints.label}: expected ${typeNames[kind] ?? kind}, got ${describe(value)}`,
+    refusal: 'validation',
+    message: `Invalid type for parameter ${hints.name}, value: ${pyValue(value)}, type: ${pyType(value)}, valid types: ${validTypes[kind] ?? kind}`,
   });
   return value;
 }
@@ -112,17 +147,26 @@ function convert(value: unknown, schema: NormalizedSchema, hints: MemberHints, c
   switch (kind) {
     case 'string': {
       if (typeof value !== 'string') return badType(value, kind, hints, ctx);
+      const arn = hints.arn && !value.startsWith('arn:');
+      const short = checkMin([...value].length, 'length', hints, ctx, arn ? ARN_NOTE : undefined);
       checkEnum(value, hints.enums, 'value', hints.label, ctx);
-      if (hints.arn) checkArn(value, hints.label, ctx);
+      if (arn && !short) checkArn(value, hints.label, ctx);
       return value;
     }
     case 'number':
     case 'bigdecimal':
+      // Python's bool is an int: botocore lets it through.
+      if (typeof value === 'boolean') return Number(value);
       if (typeof value !== 'number') return badType(value, kind, hints, ctx);
+      checkMin(value, 'value', hints, ctx);
       return value;
     case 'bigint':
-      if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
+      if (typeof value === 'number' && Number.isInteger(value)) {
+        checkMin(value, 'value', hints, ctx);
+        return BigInt(value);
+      }
       if (typeof value === 'bigint') return value;
+      if (typeof value === 'boolean') return BigInt(value);
       return badType(value, kind, hints, ctx);
     case 'boolean':
       if (typeof value !== 'boolean') return badType(value, kind, hints, ctx);
@@ -137,14 +181,16 @@ function convert(value: unknown, schema: NormalizedSchema, hints: MemberHints, c
       return value;
     case 'list': {
       if (!Array.isArray(value)) return badType(value, kind, hints, ctx);
+      checkMin(value.length, 'length', hints, ctx);
       const element = schema.getValueSchema();
       const elementHints: MemberHints = {
         label: '',
+        name: '',
         enums: hints.enums.filter((e) => e.position === 'element').map((e) => ({ ...e, position: 'value' as const })),
         arn: hints.arnElements && kindOf(element) === 'string',
         arnElements: false,
       };
-      return value.map((v, i) => convert(v, element, { ...elementHints, label: `${hints.label}[${i}]` }, ctx));
+      return value.map((v, i) => convert(v, element, { ...elementHints, label: `${hints.label}[${i}]`, name: `${hints.name}[${i}]` }, ctx));
     }
     case 'map': {
       if (!isPlainObject(value)) return badType(value, kind, hints, ctx);
@@ -153,7 +199,7 @@ function convert(value: unknown, schema: NormalizedSchema, hints: MemberHints, c
       const valueEnums = hints.enums.filter((e) => e.position === 'mapValue').map((e) => ({ ...e, position: 'value' as const }));
       for (const [k, v] of Object.entries(value)) {
         checkEnum(k, hints.enums, 'key', `${hints.label} key`, ctx);
-        out[k] = convert(v, valueSchema, { label: `${hints.label}.${k}`, enums: valueEnums, arn: false, arnElements: false }, ctx);
+        out[k] = convert(v, valueSchema, { label: `${hints.label}.${k}`, name: `${hints.name}.${k}`, enums: valueEnums, arn: false, arnElements: false }, ctx);
       }
       return out;
     }
@@ -165,6 +211,7 @@ function convert(value: unknown, schema: NormalizedSchema, hints: MemberHints, c
   }
 }
 
+/** botocore's `_validate_structure`: union arity, then missing required members, then unknown keys, then each value. */
 function convertStruct(
   value: unknown,
   schema: NormalizedSchema,
@@ -176,45 +223,50 @@ function convertStruct(
   const members = structMembers(schema);
   const byName = new Map(members.map((m) => [m.name, m]));
   const struct = shapeName(schema);
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    const member = byName.get(key);
-    const label = hints.label ? `${hints.label}.${key}` : key;
-    if (!member) {
-      const suggestion = didYouMean(key, byName.keys());
-      ctx.report({
-        ruleId: 'aws-bad-value',
-        message: `Unknown parameter in ${hints.label || 'input'}: "${key}", must be one of: ${[...byName.keys()].join(', ')}`,
-        note: suggestion ? `did you mean "${suggestion}"?` : undefined,
-      });
-      continue;
-    }
-    if (v === null) {
-      ctx.report({ ruleId: 'aws-bad-value', message: `Invalid type for parameter ${label}: null is not allowed` });
-      continue;
-    }
-    out[key] = convert(v, member.schema, hintsFor(key, member.schema, struct, label, ctx), ctx);
-  }
+  const where = hints.name || 'input';
+  const names = modelOrderNames(ctx.packageName, struct, [...byName.keys()]).join(', ');
+  const keys = Object.keys(value);
+  const report = (message: string, ruleId: AwsRuleId = 'aws-bad-value', note?: string) =>
+    ctx.report({ ruleId, refusal: 'validation', message, ...(note ? { note } : {}) });
   if (kind === 'union') {
-    const set = Object.keys(out).length;
-    if (set !== 1) {
-      ctx.report({
-        ruleId: 'aws-bad-value',
-        message: `Invalid value for ${hints.label}: exactly one of ${[...byName.keys()].join(', ')} must be set (got ${set})`,
-      });
-    }
+    if (keys.length === 0) report(`Must set one of the following keys for tagged unionstructure ${where}: ${names}.`);
+    else if (keys.length > 1) report(`Invalid number of parameters set for tagged union structure ${where}. Can only set one of the following keys: ${names}.`);
   } else {
     for (const m of members) {
-      if (m.required && !(m.name in value) && !m.traits.idempotencyToken) {
-        ctx.report({
-          ruleId: 'aws-missing-required',
-          message: `Missing required parameter in ${hints.label}: "${m.name}"`,
-        });
-      }
+      if (m.required && !m.traits.idempotencyToken && !(m.name in value)) report(`Missing required parameter in ${where}: "${m.name}"`, 'aws-missing-required');
     }
+  }
+  for (const key of keys) {
+    if (byName.has(key)) continue;
+    const suggestion = didYouMean(key, byName.keys());
+    report(`Unknown parameter in ${where}: "${key}", must be one of: ${names}`, 'aws-bad-value', suggestion ? `did you mean "${suggestion}"?` : undefined);
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const member = byName.get(key);
+    if (!member) continue;
+    const v = value[key];
+    const label = hints.label ? `${hints.label}.${key}` : key;
+    const name = hints.name ? `${hints.name}.${key}` : key;
+    const memberHints = hintsFor(key, member.schema, struct, label, name, ctx);
+    out[key] = v === null ? badType(v, member.kind, memberHints, ctx) : convert(v, member.schema, memberHints, ctx);
   }
   return out;
 }
+
+/** botocore's range_check: a length or value under the model's `min` (reported; true when it is). */
+function checkMin(n: number, what: 'length' | 'value', hints: MemberHints, ctx: ConvertContext, note?: string): boolean {
+  if (hints.min === undefined || n >= hints.min) return false;
+  ctx.report({
+    ruleId: note ? 'aws-expected-arn' : 'aws-bad-value',
+    refusal: 'validation',
+    message: `Invalid ${what} for parameter ${hints.name}, value: ${n}, valid min ${what}: ${hints.min}`,
+    ...(note ? { note } : {}),
+  });
+  return true;
+}
+
+const ARN_NOTE = 'an ARN is expected: pass the full ARN, e.g. arn:aws:iam::123456789012:policy/NAME, not the bare name';
 
 function checkEnum(value: string, enums: EnumRef[], position: EnumRef['position'], label: string, ctx: ConvertContext): void {
   for (const e of enums) {
@@ -223,6 +275,7 @@ function checkEnum(value: string, enums: EnumRef[], position: EnumRef['position'
     const suggestion = exact ?? didYouMean(value, e.values);
     ctx.report({
       ruleId: 'aws-enum-value',
+      refusal: 'service',
       message: `Invalid value '${value}' for ${label}: expected one of ${e.values.join(', ')}`,
       note: suggestion ? `did you mean '${suggestion}'?` : undefined,
     });
@@ -230,9 +283,9 @@ function checkEnum(value: string, enums: EnumRef[], position: EnumRef['position'
 }
 
 function checkArn(value: string, label: string, ctx: ConvertContext): void {
-  if (value.startsWith('arn:')) return;
   ctx.report({
     ruleId: 'aws-expected-arn',
+    refusal: 'service',
     message: `Invalid value '${value}' for ${label}: expected an ARN (arn:partition:service:region:account:resource)`,
     note: 'pass the full ARN, e.g. arn:aws:iam::123456789012:policy/NAME, not the bare name',
   });
@@ -250,11 +303,7 @@ function toDate(value: unknown, hints: MemberHints, ctx: ConvertContext): unknow
     const text = iso && !iso[1] ? `${t.replace(' ', 'T')}${t.length > 10 ? 'Z' : 'T00:00:00Z'}` : t;
     const ms = Date.parse(text);
     if (!Number.isNaN(ms)) return new Date(ms);
-    ctx.report({
-      ruleId: 'aws-bad-value',
-      message: `Invalid timestamp for ${hints.label}: '${value}' (use ISO 8601 like 2024-01-31T12:00:00Z, or epoch seconds)`,
-    });
-    return value;
+    return badType(value, 'timestamp', hints, ctx);
   }
   return badType(value, 'timestamp', hints, ctx);
 }

@@ -1,11 +1,16 @@
 /**
- * Sending an AwsCall: one cached client per package/region/profile/endpoint, the standard credential
- * chain, the CLI's auto-pagination, and the raw response kept so the output matches the CLI's.
+ * Sending an AwsCall: one cached client per package and settings (region, endpoint, credentials,
+ * profile, timeouts, resolved from the command's environment as the CLI resolves them), the CLI's
+ * auto-pagination, and the raw response kept so the output, and a failure's message, match the CLI's.
  */
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { afterReceive, beforeSend, type HookState } from './botocore.js';
 import type { AwsCall } from './call.js';
+import { awsSettings, type Env } from './environment.js';
+import { AwsCliError } from './errors.js';
+import { attachFailure, type SentRequest } from './failure.js';
 import { CLI_VIEW, attachView } from './output.js';
 import { commandClass, serviceOperations, type ClientClass } from './operations.js';
 import {
@@ -31,24 +36,34 @@ const models = new Map<string, OperationModel>();
 
 export interface SendOptions {
   signal?: AbortSignal;
+  /** The command's environment (region, profile, endpoint, credentials); defaults to process.env. */
+  env?: Env;
 }
 
-function clientFor(Client: ClientClass, call: AwsCall): Client {
-  const env = process.env;
-  // The CLI reads AWS_DEFAULT_REGION (and ignores AWS_REGION); the SDK reads only AWS_REGION.
-  const region = call.region ?? env.AWS_DEFAULT_REGION ?? env.AWS_REGION;
-  // The SDK reads the endpoint and profile from the environment once, when the client is made.
-  const key = [call.packageName, region, call.profile, call.endpointUrl, env.AWS_ENDPOINT_URL, env.AWS_PROFILE].join('|');
+function clientFor(Client: ClientClass, call: AwsCall, env: Env): { client: Client; maxAttempts: number } {
+  const settings = awsSettings(call, env);
+  const secret = settings.credentials ? createHash('sha256').update(JSON.stringify(settings.credentials)).digest('hex') : '';
+  const timeouts = [call.timeouts?.connect, call.timeouts?.read].join(',');
+  const key = [call.packageName, settings.region, settings.endpoint, settings.profile, secret, timeouts, settings.maxAttempts, settings.retryMode].join('|');
   let client = clients.get(key);
   if (!client) {
-    const config: Record<string, unknown> = {};
-    if (region) config.region = region;
-    if (call.profile) config.profile = call.profile;
-    if (call.endpointUrl) config.endpoint = call.endpointUrl;
+    // Everything explicit: the SDK would otherwise read this process's AWS_REGION, AWS_ENDPOINT_URL…
+    const config: Record<string, unknown> = {
+      region: settings.region,
+      ignoreConfiguredEndpointUrls: true,
+      maxAttempts: settings.maxAttempts,
+      retryMode: settings.retryMode,
+    };
+    if (settings.endpoint) config.endpoint = settings.endpoint;
+    if (settings.credentials) config.credentials = settings.credentials;
+    else config.profile = settings.profile;
+    // The CLI's socket timeouts: 60 s each unless given, 0 for none.
+    const ms = (seconds: number | undefined) => (seconds ?? 60) * 1000;
+    config.requestHandler = { connectionTimeout: ms(call.timeouts?.connect), requestTimeout: ms(call.timeouts?.read) };
     client = new Client(config);
     clients.set(key, client);
   }
-  return client;
+  return { client, maxAttempts: settings.maxAttempts };
 }
 
 /** Destroys the cached clients (their sockets), e.g. at the end of a run or a test file. */
@@ -71,29 +86,50 @@ async function sendOne(
   protocol: string,
   captureBody: boolean,
   signal: AbortSignal | undefined,
+  failure: Pick<SentRequest, 'operation' | 'maxAttempts'>,
 ): Promise<Sent> {
   const command = new Command(input) as unknown as { middlewareStack: { add(m: Middleware, o: object): void } };
   let raw: RawResponse | undefined;
-  // Below the deserializer (same step, lower priority): buffer the body, keep its text, hand the bytes on.
+  const sent: SentRequest = { ...failure, protocol };
+  // Below the deserializer (same step, lower priority): the request as sent, the response as received;
+  // the body is buffered (an error's always), its text kept, the bytes handed on.
   command.middlewareStack.add(
     (next) => async (args) => {
+      sent.url = requestUrl((args as { request?: unknown }).request);
       const result = await next(args);
-      const response = result.response as { body?: unknown; headers?: Record<string, string> };
+      const response = result.response as { body?: unknown; headers?: Record<string, string>; statusCode?: number };
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(response?.headers ?? {})) headers[k.toLowerCase()] = String(v);
+      const status = response?.statusCode ?? 200;
       let body: string | undefined;
-      if (captureBody && response && response.body != null) {
+      if ((captureBody || status >= 300) && response && response.body != null) {
         const bytes = await collect(response.body);
         response.body = bytes;
         body = new TextDecoder('utf-8').decode(bytes);
       }
       raw = { protocol, body, headers };
+      sent.response = { status, headers, body: body ?? '' };
       return result;
     },
     { step: 'deserialize', priority: 'low', name: 'runbookRawResponseCapture' },
   );
-  const output = (await client.send(command, { abortSignal: signal })) as Record<string, unknown>;
-  return { output, raw };
+  try {
+    const output = (await client.send(command, { abortSignal: signal })) as Record<string, unknown>;
+    return { output, raw };
+  } catch (error) {
+    throw attachFailure(error, sent);
+  }
+}
+
+/** The request's URL as botocore prints it in connection errors. */
+function requestUrl(request: unknown): string | undefined {
+  const r = request as { protocol?: string; hostname?: string; port?: number; path?: string; query?: Record<string, string | string[] | null> } | undefined;
+  if (!r?.hostname) return undefined;
+  const query = Object.entries(r.query ?? {})
+    .flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]]))
+    .map(([k, v]) => (v === null || v === undefined ? encodeURIComponent(k!) : `${encodeURIComponent(k!)}=${encodeURIComponent(v)}`))
+    .join('&');
+  return `${r.protocol ?? 'https:'}//${r.hostname}${r.port ? `:${r.port}` : ''}${r.path ?? '/'}${query ? `?${query}` : ''}`;
 }
 
 async function collect(body: unknown): Promise<Uint8Array> {
@@ -124,7 +160,8 @@ export async function sendAwsCall(call: AwsCall, options: SendOptions = {}): Pro
     if (!model) throw new Error(`${call.serviceId}.${call.operation} has no schema in ${call.packageName}`);
     models.set(modelKey, model);
   }
-  const client = clientFor(ops.Client, call);
+  const { client, maxAttempts } = clientFor(ops.Client, call, options.env ?? process.env);
+  const failure = { operation: model.name, maxAttempts };
   const protocol = String((client.config.protocol as { getShapeId?: () => string } | undefined)?.getShapeId?.() ?? '');
   const streaming = streamingOutputMember(model.output);
   const ctx: ViewContext = { packageName: call.packageName, iam: call.packageName === '@aws-sdk/client-iam' };
@@ -133,7 +170,7 @@ export async function sendAwsCall(call: AwsCall, options: SendOptions = {}): Pro
   const baseInput = beforeSend(call, { ...call.input }, hooks);
 
   if (!call.paginate || !call.pagination) {
-    const { output, raw } = await sendOne(client, Command, baseInput, protocol, !streaming, options.signal);
+    const { output, raw } = await sendOne(client, Command, baseInput, protocol, !streaming, options.signal, failure);
     const result = stripMetadata(output);
     if (streaming && result[streaming] !== undefined) {
       if (call.outfile) await pipeline(result[streaming] as NodeJS.ReadableStream, createWriteStream(call.outfile));
@@ -145,7 +182,7 @@ export async function sendAwsCall(call: AwsCall, options: SendOptions = {}): Pro
     const view = cliView(viewSource, model.output, raw, ctx);
     afterReceive(call, result, view, hooks);
     attachView(result, { full: view });
-    return result;
+    return printable(result, call);
   }
 
   const paging = call.pagination;
@@ -172,7 +209,7 @@ export async function sendAwsCall(call: AwsCall, options: SendOptions = {}): Pro
   let total = 0;
   let resumeToken: string | undefined;
   for (let first = true; ; first = false) {
-    const { output, raw } = await sendOne(client, Command, { ...input }, protocol, true, options.signal);
+    const { output, raw } = await sendOne(client, Command, { ...input }, protocol, true, options.signal, failure);
     const sdkPage = stripMetadata(output);
     const view = cliView(sdkPage, model.output, raw, ctx);
     afterReceive(call, sdkPage, view, hooks);
@@ -208,6 +245,12 @@ export async function sendAwsCall(call: AwsCall, options: SendOptions = {}): Pro
     full: buildFullResult(views, keys, resumeToken),
     textPages: textPages(views, keys, resumeToken),
   });
+  return printable(result, call);
+}
+
+/** An AWS_DEFAULT_OUTPUT the CLI does not know fails only when it prints, after the call is made. */
+function printable(result: Record<string, unknown>, call: AwsCall): Record<string, unknown> {
+  if (call.badOutput !== undefined) throw new AwsCliError(`Unknown output type: ${call.badOutput}`, 'exception');
   return result;
 }
 

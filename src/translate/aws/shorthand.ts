@@ -10,8 +10,19 @@ export class ShorthandParseError extends Error {
     message: string,
     readonly input: string,
     readonly index: number,
+    readonly kind: 'syntax' | 'duplicate' | 'document' = 'syntax',
   ) {
     super(message);
+  }
+
+  /**
+   * The CLI's text for it. Its syntax error lacks an f-string prefix, so it prints the literal
+   * `{self._error_location()}` where the location belongs (awscli/shorthand.py).
+   */
+  get cliText(): string {
+    if (this.kind === 'syntax') return `${this.message} for input:\n{self._error_location()}`;
+    if (this.kind === 'duplicate') return `${this.message} for input:\n${this.location}\nThis is often because there is a preceding "," instead of a space.`;
+    return this.message;
   }
 
   /** The input with a caret under the failing position. */
@@ -65,11 +76,7 @@ export class ShorthandParser {
       this.expect(',', true);
       [key, val] = this.keyval();
       if (Object.hasOwn(params, key)) {
-        throw new ShorthandParseError(
-          `Second instance of key "${key}" encountered. This is often because there is a preceding "," instead of a space.`,
-          this.input,
-          lastIndex + 1,
-        );
+        throw new ShorthandParseError(`Second instance of key "${key}" encountered`, this.input, lastIndex + 1, 'duplicate');
       }
       params[key] = val;
       lastIndex = this.index;
@@ -299,6 +306,7 @@ function documentError(member: string): ShorthandParseError {
     `Shorthand syntax does not support document types. Use JSON input for top-level argument to specify nested parameter: ${member}`,
     '',
     0,
+    'document',
   );
 }
 

@@ -3,7 +3,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Call, TranslateContext, Translator } from '../types.js';
 import { adoption } from './adopt.js';
-import { describeCall, formatAwsOutput, isAlreadyExists, isRetryable, sendAwsCall, translateAws, validateAws, type AwsCall } from './index.js';
+import { cliCommands } from './cli-commands.js';
+import { cliFailure } from './failure.js';
+import { describeCall, formatAwsOutput, isAlreadyExists, isRetryable, isUntranslatable, sendAwsCall, translateAws, validateAws, type AwsCall } from './index.js';
+import { isStdinPath } from './paramfile.js';
 
 export interface AwsTranslatedCall extends Call {
   aws: AwsCall;
@@ -18,17 +21,20 @@ export const translator: Translator<AwsTranslatedCall> = {
   handles: (argv) => {
     if (argv[0] !== 'aws') return false;
     const [service, operation] = commandWords(argv);
-    const only = cliOnly[service ?? ''];
-    return !!service && !!operation && !(only === true || only?.includes(operation));
+    if (!service || !operation) return false;
+    const entry = cliCommands().get(service);
+    return !entry || (entry.service && !entry.cliOnly.has(operation) && operation !== 'help');
   },
   async translate(argv, context) {
-    return wrap(await translateAws(argv, { cwd: context.cwd, readFile: fileReader(context) }));
+    return wrap(
+      await translateAws(argv, { cwd: context.cwd, readFile: fileReader(context), ...given(context.env), ...(context.planning ? { planning: true } : {}) }),
+    );
   },
   validate(argv, context) {
-    return validateAws(argv, { cwd: context.cwd, readFile: fileReader(context), ignoreMissingFiles: true });
+    return validateAws(argv, { cwd: context.cwd, readFile: fileReader(context), ignoreMissingFiles: true, ...given(context.env) });
   },
   send(call, context) {
-    return sendAwsCall(call.aws, context.signal ? { signal: context.signal } : {});
+    return sendAwsCall(call.aws, { ...(context.signal ? { signal: context.signal } : {}), ...given(context.env) });
   },
   format(result, call) {
     return formatAwsOutput(result, call.aws);
@@ -36,6 +42,9 @@ export const translator: Translator<AwsTranslatedCall> = {
   secretsOf(result, call) {
     return valuesAt(result, call.aws.sensitiveOutputPaths);
   },
+  failure: (error) => cliFailure(error),
+  isUntranslatable,
+  readsStdin,
   isAlreadyExists,
   isRetryable,
   adoption,
@@ -46,24 +55,22 @@ export const translator: Translator<AwsTranslatedCall> = {
 };
 
 /**
- * aws CLI customizations with no single SDK operation behind them: they stay in the shell.
- * (`true`: the whole command group.)
+ * The command's environment when the caller gives one; an empty one is "not given" (no command runs
+ * with no PATH, no HOME), and those callers mean this process's environment.
  */
-const cliOnly: Record<string, true | string[]> = {
-  configure: true, s3: true, help: true, deploy: true, history: true, ddb: true, emr: ['ssh', 'socks', 'get', 'put'],
-  eks: ['update-kubeconfig', 'get-token', 'wait'], ecr: ['get-login-password', 'get-login', 'wait'],
-  cloudformation: ['deploy', 'package', 'wait'], codeartifact: ['login'],
-  kms: ['wait'], iam: ['wait'], ec2: ['wait'], rds: ['wait'], lambda: ['wait'], dynamodb: ['wait'],
-};
+function given(env: Record<string, string> | undefined): { env?: Record<string, string> } {
+  return env && Object.keys(env).length ? { env } : {};
+}
 
 /** Global options that take a value: skipped when looking for the service and operation words. */
-const globalWithValue = new Set(['--profile', '--region', '--output', '--query', '--endpoint-url', '--color', '--cli-read-timeout', '--cli-connect-timeout', '--ca-bundle', '--cli-binary-format']);
+const globalWithValue = new Set(['--profile', '--region', '--output', '--query', '--endpoint-url', '--color', '--cli-read-timeout', '--cli-connect-timeout', '--ca-bundle']);
 
 function commandWords(argv: string[]): string[] {
   const words: string[] = [];
   for (let i = 1; i < argv.length && words.length < 2; i++) {
     const a = argv[i]!;
-    if (a.startsWith('--')) {
+    if (a === '--') continue;
+    if (a.startsWith('-')) {
       if (globalWithValue.has(a)) i++;
       continue;
     }
@@ -73,17 +80,35 @@ function commandWords(argv: string[]): string[] {
 }
 
 /**
+ * Whether the command reads its standard input: a `file://`/`fileb://` value naming it (as a whole
+ * value, `--cli-input-json` too, or inside shorthand, `Key=file:///dev/stdin`), or a streaming blob's
+ * path (`s3api put-object --body /dev/stdin`).
+ */
+export function readsStdin(argv: string[]): boolean {
+  return argv.slice(1).some((word) => {
+    if (isStdinPath(word)) return true;
+    for (const m of word.matchAll(/fileb?:\/\/([^,\]\}\s]*)/g)) if (isStdinPath(m[1]!)) return true;
+    return false;
+  });
+}
+
+/**
  * `file://` paths resolve in the run's work directory, then beside the runbook and the current
  * directory. At plan time a file an earlier step will write does not exist yet: it reads as a placeholder.
+ * Standard input is what feeds the command (a heredoc, a pipe), never this process's own.
  */
 function fileReader(context: TranslateContext): (path: string, binary: boolean) => string | Uint8Array {
   return (path, binary) => {
+    if (isStdinPath(path)) {
+      const text = context.stdin ?? (context.planning ? '<standard input>' : '');
+      return binary ? new TextEncoder().encode(text) : text;
+    }
     for (const dir of [context.cwd, ...(context.fallbackDirs ?? [])]) {
       const full = resolve(dir, path);
       if (existsSync(full)) return binary ? new Uint8Array(readFileSync(full)) : readFileSync(full, 'utf8');
     }
     if (context.planning) return `<contents of ${relative(context.cwd, path) || path}>`;
-    throw new Error(`cannot read ${path}: no such file`);
+    throw Object.assign(new Error(`cannot read ${path}: no such file`), { code: 'ENOENT' });
   };
 }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeCall, TranslateError, translateAws, validateAws, type AwsProblem } from '../../../src/translate/aws/index.js';
+import { describeCall, isUntranslatable, TranslateError, translateAws, validateAws, type AwsProblem } from '../../../src/translate/aws/index.js';
 
 let dir: string;
 beforeAll(() => {
@@ -45,8 +45,24 @@ describe('translateAws: the call', () => {
   });
 
   it('takes global options anywhere, including before the service', async () => {
-    const call = await translate('--region', 'eu-west-1', 'sts', '--profile', 'ops', 'get-caller-identity', '--endpoint-url', 'http://127.0.0.1:1', '--debug', '--no-cli-pager');
+    const call = await translateAws(['aws', '--region', 'eu-west-1', 'sts', '--profile', 'ops', 'get-caller-identity', '--endpoint-url', 'http://127.0.0.1:1', '--color', 'off'], {
+      cwd: dir,
+      planning: true,
+    });
     expect(call).toMatchObject({ operation: 'GetCallerIdentity', region: 'eu-west-1', profile: 'ops', endpointUrl: 'http://127.0.0.1:1', output: 'json', mutating: false });
+  });
+
+  it('hands --debug and the certificate options back to the real CLI', async () => {
+    for (const flag of ['--debug', '--no-verify-ssl', '--no-sign-request', '--v2-debug']) {
+      const error = await translateError('sts', 'get-caller-identity', flag);
+      expect(error).toMatchObject({ refusal: 'untranslatable', ruleId: 'aws-cli-only', argIndex: 3 });
+      expect(isUntranslatable(error)).toBe(true);
+    }
+  });
+
+  it('refuses aws CLI v2 options as v1 does, and says why', async () => {
+    const error = await translateError('sts', 'get-caller-identity', '--no-cli-pager');
+    expect(error).toMatchObject({ refusal: 'options', cliMessage: 'Unknown options: --no-cli-pager', note: '--no-cli-pager is an aws CLI v2 option; v1 refuses it' });
   });
 
   it('spells camelCase members and CLI renames the way the CLI does', async () => {
@@ -146,46 +162,82 @@ describe('translateAws: the call', () => {
       expect.arrayContaining(['SecretString', 'SecretBinary']),
     );
     expect((await translate('kms', 'decrypt', '--ciphertext-blob', 'x')).sensitiveOutputPaths).toContain('Plaintext');
-    expect((await translate('sts', 'assume-role', '--role-arn', 'arn:aws:iam::1:role/r', '--role-session-name', 's')).sensitiveOutputPaths).toContain(
+    expect((await translate('sts', 'assume-role', '--role-arn', 'arn:aws:iam::1:role/r', '--role-session-name', 'ss')).sensitiveOutputPaths).toContain(
       'Credentials.SecretAccessKey',
     );
   });
 });
 
 describe('translateAws: errors name the word that is wrong', () => {
-  it('unknown flag, with a did-you-mean', async () => {
+  it('a misspelt required flag: argparse reports the flag missing, the note points at the misspelling', async () => {
     const error = await translateError('iam', 'attach-role-policy', '--role-nmae', 'r', '--policy-arn', 'arn:aws:iam::aws:policy/ReadOnlyAccess');
-    expect(error).toMatchObject({ ruleId: 'aws-unknown-flag', argIndex: 3, note: 'did you mean --role-name?' });
-    expect(error.message).toContain('--role-nmae');
+    expect(error).toMatchObject({ ruleId: 'aws-missing-required', refusal: 'usage', argIndex: 3, note: '--role-nmae is not an option: did you mean --role-name?' });
+    expect(error.cliMessage).toBe('the following arguments are required: --role-name');
+  });
+
+  it('an unknown optional flag: "Unknown options", with a did-you-mean', async () => {
+    const error = await translateError('iam', 'list-roles', '--path-prefx', '/app/');
+    expect(error).toMatchObject({ ruleId: 'aws-unknown-flag', refusal: 'options', argIndex: 3, note: 'did you mean --path-prefix?' });
+    expect(error.cliMessage).toBe('Unknown options: --path-prefx, /app/');
   });
 
   it('unknown operation, with a did-you-mean', async () => {
     expect(await translateError('kms', 'creat-key')).toMatchObject({ ruleId: 'aws-unknown-operation', argIndex: 2, note: "did you mean 'create-key'?" });
   });
 
-  it('unknown service names the package to install', async () => {
+  it('an unknown service is a usage error with a did-you-mean', async () => {
     const typo = await translateError('kmss', 'list-keys');
-    expect(typo).toMatchObject({ ruleId: 'aws-unknown-service', argIndex: 1, note: "did you mean 'kms'?" });
-    expect(typo.message).toContain('npm install @aws-sdk/client-kmss');
-    expect((await translateError('dynamodb', 'list-tables')).message).toContain('npm install @aws-sdk/client-dynamodb');
-    expect((await translateError('logs', 'describe-log-groups')).message).toContain('@aws-sdk/client-cloudwatch-logs');
+    expect(typo).toMatchObject({ ruleId: 'aws-unknown-service', refusal: 'usage', argIndex: 1, note: "did you mean 'kms'?" });
+    expect(typo.cliMessage).toMatch(/^argument command: Invalid choice, valid choices are:/);
   });
 
-  it('high-level aws s3 commands are not API calls', async () => {
-    expect(await translateError('s3', 'cp', 'a', 's3://b/a')).toMatchObject({ ruleId: 'aws-unknown-service', argIndex: 1 });
+  it('a service whose SDK client is not installed is untranslatable, naming the package', async () => {
+    for (const [service, operation, pkg] of [
+      ['dynamodb', 'list-tables', '@aws-sdk/client-dynamodb'],
+      ['logs', 'describe-log-groups', '@aws-sdk/client-cloudwatch-logs'],
+      ['elb', 'describe-load-balancers', '@aws-sdk/client-elastic-load-balancing'],
+    ] as const) {
+      const error = await translateError(service, operation);
+      expect(error).toMatchObject({ ruleId: 'aws-client-not-installed', refusal: 'untranslatable', argIndex: 1 });
+      expect(error.message).toContain(`npm install ${pkg}`);
+      expect(isUntranslatable(error)).toBe(true);
+    }
   });
 
-  it('enum values outside the SDK enum', async () => {
-    const error = await translateError('kms', 'create-key', '--key-spec', 'NOPE');
-    expect(error).toMatchObject({ ruleId: 'aws-enum-value', argIndex: 4 });
-    expect(error.message).toContain('SYMMETRIC_DEFAULT');
-    expect(await translateError('kms', 'create-key', '--key-usage', 'encrypt_decrypt')).toMatchObject({ note: "did you mean 'ENCRYPT_DECRYPT'?" });
+  it('the CLI programs and its own subcommands are untranslatable', async () => {
+    for (const argv of [['s3', 'cp', 'a', 's3://b/a'], ['configure', 'list'], ['eks', 'update-kubeconfig', '--name', 'c'], ['iam', 'wait', 'role-exists'], ['help'], ['iam', 'help'], ['iam', 'get-role', 'help']]) {
+      const error = await translateError(...argv);
+      expect(error, argv.join(' ')).toMatchObject({ ruleId: 'aws-cli-only', refusal: 'untranslatable' });
+    }
+    expect(await translateError('--version')).toMatchObject({ refusal: 'untranslatable' });
+    expect(await translateError('sts', 'get-caller-identity', '--generate-cli-skeleton')).toMatchObject({ refusal: 'untranslatable' });
+    expect(await translateError('iam', 'get-role', '--role-name', 'https://example.com/name')).toMatchObject({ refusal: 'untranslatable' });
   });
 
-  it('a bare name where an ARN belongs (the classic --policy-arn vault-policy)', async () => {
+  it('a URL is text where the CLI does not download it', async () => {
+    const call = await translate('iam', 'create-open-id-connect-provider', '--url', 'https://oidc.example.com', '--thumbprint-list', 'f'.repeat(40));
+    expect(call.input.Url).toBe('https://oidc.example.com');
+  });
+
+  it('enum values outside the SDK enum: the CLI sends them (the service refuses), check reports them', async () => {
+    expect((await translate('kms', 'create-key', '--key-spec', 'NOPE')).input.KeySpec).toBe('NOPE');
+    const [problem] = await validate(['kms', 'create-key', '--key-spec', 'NOPE']);
+    expect(problem).toMatchObject({ ruleId: 'aws-enum-value', argIndex: 4, refusal: 'service', severity: 'error' });
+    expect(problem!.message).toContain('SYMMETRIC_DEFAULT');
+    expect((await validate(['kms', 'create-key', '--key-usage', 'encrypt_decrypt']))[0]).toMatchObject({ note: "did you mean 'ENCRYPT_DECRYPT'?" });
+  });
+
+  it('a bare name where an ARN belongs (the classic --policy-arn vault-policy): botocore\'s minimum length', async () => {
     const error = await translateError('iam', 'attach-role-policy', '--policy-arn', 'vault-policy', '--role-name', 'vault-role');
-    expect(error).toMatchObject({ ruleId: 'aws-expected-arn', argIndex: 4 });
-    expect(error.message).toContain('expected an ARN');
+    expect(error).toMatchObject({ ruleId: 'aws-expected-arn', refusal: 'validation', argIndex: 4 });
+    expect(error.cliMessage).toBe('Invalid length for parameter PolicyArn, value: 12, valid min length: 20');
+    expect(error.note).toContain('pass the full ARN');
+  });
+
+  it('a name where an ARN belongs but long enough: sent, and reported by check', async () => {
+    const name = 'a-policy-with-a-long-name';
+    expect((await translate('iam', 'attach-role-policy', '--policy-arn', name, '--role-name', 'r')).input.PolicyArn).toBe(name);
+    expect(rules(await validate(['iam', 'attach-role-policy', '--policy-arn', name, '--role-name', 'r']))).toEqual(['aws-expected-arn']);
   });
 
   it('missing required members', async () => {
@@ -204,13 +256,14 @@ describe('translateAws: errors name the word that is wrong', () => {
 
   it('bad JSON and bad shorthand', async () => {
     expect((await translateError('route53', 'change-resource-record-sets', '--hosted-zone-id', 'Z', '--change-batch', '{bad')).message).toContain('Invalid JSON');
-    expect((await translateError('kms', 'create-key', '--tags', 'TagKey=a,,=')).ruleId).toBe('aws-bad-value');
+    expect(await translateError('kms', 'create-key', '--tags', 'TagKey=a,,=')).toMatchObject({ ruleId: 'aws-missing-required', refusal: 'validation' });
+    expect(await translateError('kms', 'create-key', '--tags', 'TagKey=a,TagValue=[b')).toMatchObject({ ruleId: 'aws-bad-value', refusal: 'exception' });
   });
 
   it('enum values deep inside JSON', async () => {
-    const error = await translateError('eks', 'update-cluster-config', '--name', 'c', '--logging', '{"clusterLogging":[{"types":["api","nope"],"enabled":true}]}');
-    expect(error).toMatchObject({ ruleId: 'aws-enum-value' });
-    expect(error.message).toContain("'nope'");
+    const [problem] = await validate(['eks', 'update-cluster-config', '--name', 'c', '--logging', '{"clusterLogging":[{"types":["api","nope"],"enabled":true}]}']);
+    expect(problem).toMatchObject({ ruleId: 'aws-enum-value' });
+    expect(problem!.message).toContain("'nope'");
   });
 
   it('stray words and bad global values', async () => {
@@ -265,6 +318,6 @@ describe('validateAws: every problem, never a throw', () => {
   it('reports instead of throwing for anything', async () => {
     expect(rules(await validate(['nosuchservice', 'x']))).toEqual(['aws-unknown-service']);
     expect(rules(await validateAws(['gcloud', 'x'], { cwd: dir }))).toEqual(['aws-unknown-service']);
-    expect(rules(await validate([]))).toEqual(['aws-unknown-service']);
+    expect(rules(await validate([]))).toEqual(['aws-missing-required']);
   });
 });

@@ -4,7 +4,10 @@
  * driver and session per command, stdout/stderr captured) for every command in turn.
  * `RUNBOOK_AWS_CLI=subprocess` runs a separate `aws` process per command instead.
  */
-import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export interface CliRun {
@@ -13,8 +16,10 @@ export interface CliRun {
   code: number;
 }
 
+// argv[0] is the program name argparse prints in errors (`aws: error: …`), as the `aws` script has it.
 const DRIVER = `
 import contextlib, io, json, sys
+sys.argv[0] = 'aws'
 from awscli.clidriver import create_clidriver
 out = sys.stdout
 for line in sys.stdin:
@@ -39,18 +44,30 @@ export class AwsCli {
     readonly mode: 'driver' | 'subprocess' = process.env.RUNBOOK_AWS_CLI === 'subprocess' ? 'subprocess' : 'driver',
   ) {}
 
-  /** `argv` starts with `aws`. */
-  run(argv: string[]): Promise<CliRun> {
-    return this.mode === 'subprocess' ? this.subprocess(argv) : this.driver(argv);
+  /** `argv` starts with `aws`. A command with its own environment or standard input runs as its own process. */
+  run(argv: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliRun> {
+    return this.mode === 'subprocess' || options.env || options.input !== undefined ? this.subprocess(argv, options) : this.driver(argv);
   }
 
-  /** A separate `aws` process, exactly as a shell runs it. */
-  subprocess(argv: string[]): Promise<CliRun> {
-    return new Promise((resolve) => {
-      execFile('aws', argv.slice(1), { cwd: this.cwd, env: process.env, encoding: 'utf8', maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ stdout, stderr, code });
-      });
+  /**
+   * A separate `aws` process, exactly as a shell runs it. Its stdin is a file, as a heredoc is: Node's
+   * stdio pipes are sockets, which `open('/dev/stdin')` refuses (ENXIO).
+   */
+  subprocess(argv: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliRun> {
+    const stdinDir = mkdtempSync(join(tmpdir(), 'runbook-aws-stdin-'));
+    const stdinFile = join(stdinDir, 'stdin');
+    writeFileSync(stdinFile, options.input ?? '');
+    const fd = openSync(stdinFile, 'r');
+    return new Promise<CliRun>((resolve) => {
+      const child = spawn('aws', argv.slice(1), { cwd: this.cwd, env: options.env ?? process.env, stdio: [fd, 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.on('close', (code) => resolve({ stdout, stderr, code: code ?? 1 }));
+    }).finally(() => {
+      closeSync(fd);
+      rmSync(stdinDir, { recursive: true, force: true });
     });
   }
 

@@ -34,8 +34,24 @@ describe('shorthand parser (awscli/shorthand.py)', () => {
     expect(() => parse(input)).toThrow(ShorthandParseError);
   });
 
-  it('rejects a repeated key with a hint about the comma', () => {
-    expect(() => parse('a=b,a=c')).toThrow(/Second instance of key "a".*instead of a space/);
+  it('rejects a repeated key with a hint about the comma, worded as the CLI words it', () => {
+    try {
+      parse('a=b,a=c');
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ShorthandParseError).cliText).toBe(
+        'Second instance of key "a" encountered for input:\na=b,a=c\n    ^\nThis is often because there is a preceding "," instead of a space.',
+      );
+    }
+  });
+
+  it("keeps the CLI's literal placeholder in syntax errors (its f-string prefix is missing)", () => {
+    try {
+      parse('a=[b');
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ShorthandParseError).cliText).toBe("Expected: ',', received: 'EOF' for input:\n{self._error_location()}");
+    }
   });
 
   it('shows where the input went wrong', () => {
