@@ -180,6 +180,62 @@ describe('gcp-kms test server through @google-cloud/kms (gRPC, insecure channel)
   });
 });
 
+describe('gcp-kms test server over REST (cloudkms v1, what the gcloud CLI calls)', () => {
+  const rest = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${kmsServer.restUrl}/v1/${path}`, { method, ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
+    return { status: res.status, json: (await res.json()) as any };
+  };
+  const parent = 'projects/rest-proj/locations/global';
+
+  it('shares the gRPC state: a ring made over REST is read over gRPC, with proto3 JSON on the wire', async () => {
+    const created = await rest('POST', `${parent}/keyRings?keyRingId=rest-ring&alt=json`, {});
+    expect(created).toMatchObject({ status: 200, json: { name: `${parent}/keyRings/rest-ring`, createTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6}|\.\d{9})?Z$/) } });
+    const [ring] = await kms.getKeyRing({ name: `${parent}/keyRings/rest-ring` });
+    expect(ring.name).toBe(`${parent}/keyRings/rest-ring`);
+    const key = await rest('POST', `${parent}/keyRings/rest-ring/cryptoKeys?cryptoKeyId=k`, { purpose: 'ENCRYPT_DECRYPT', rotationPeriod: '7776000s', nextRotationTime: '2030-01-01T00:00:00Z' });
+    expect(key.json).toMatchObject({ purpose: 'ENCRYPT_DECRYPT', rotationPeriod: '7776000s', nextRotationTime: '2030-01-01T00:00:00Z', destroyScheduledDuration: '2592000s' });
+  });
+
+  it('answers errors as {error: {code, message, status}} with the HTTP status of the canonical code', async () => {
+    expect(await rest('POST', `${parent}/keyRings?keyRingId=rest-ring`, {})).toEqual({ status: 409, json: { error: { code: 409, status: 'ALREADY_EXISTS', message: `KeyRing ${parent}/keyRings/rest-ring already exists.` } } });
+    expect(await rest('GET', `${parent}/keyRings/nope`)).toMatchObject({ status: 404, json: { error: { status: 'NOT_FOUND' } } });
+    expect((await rest('GET', 'nothing/here')).status).toBe(404);
+  });
+
+  it('IAM policies with base64 etags; a stale one is 409 ABORTED', async () => {
+    const resource = `${parent}/keyRings/rest-ring`;
+    const policy = (await rest('GET', `${resource}:getIamPolicy?options.requestedPolicyVersion=3`)).json;
+    expect(policy).toEqual({ version: 1, etag: Buffer.from([0x00, 0x20, 0x01]).toString('base64') });
+    const set = await rest('POST', `${resource}:setIamPolicy`, { policy: { ...policy, bindings: [{ role: 'roles/cloudkms.viewer', members: ['user:a@example.com'] }] } });
+    expect(set.json.bindings).toEqual([{ role: 'roles/cloudkms.viewer', members: ['user:a@example.com'] }]);
+    expect((await rest('POST', `${resource}:setIamPolicy`, { policy })).json.error.status).toBe('ABORTED');
+  });
+
+  it('refuses what the caller may not do with PERMISSION_DENIED (7 over gRPC, 403 over REST)', async () => {
+    kmsServer.state.denied.add('cloudkms.keyRings.get');
+    try {
+      const name = `${parent}/keyRings/rest-ring`;
+      const message = `Permission 'cloudkms.keyRings.get' denied on resource '${name}' (or it may not exist).`;
+      expect(await rest('GET', name)).toEqual({ status: 403, json: { error: { code: 403, status: 'PERMISSION_DENIED', message } } });
+      expect(await rejection(kms.getKeyRing({ name }))).toMatchObject({ code: 7, details: message });
+    } finally {
+      kmsServer.state.denied.clear();
+    }
+  });
+});
+
+describe('gcp-iam test server: permissions', () => {
+  it('refuses what the caller may not do with 403 PERMISSION_DENIED', async () => {
+    iamServer.state.denied.add('iam.serviceAccounts.get');
+    try {
+      const e = await rejection(iamClient.projects.serviceAccounts.get({ name: 'projects/-/serviceAccounts/vault-unseal@my-proj.iam.gserviceaccount.com' }));
+      expect(e.response).toMatchObject({ status: 403, data: { error: { status: 'PERMISSION_DENIED', message: "Permission 'iam.serviceAccounts.get' denied on resource (or it may not exist)." } } });
+    } finally {
+      iamServer.state.denied.clear();
+    }
+  });
+});
+
 describe('network hygiene', () => {
   it('contacted nothing but 127.0.0.1 (no metadata server, no googleapis.com)', () => {
     expect(outbound.hosts.length).toBeGreaterThan(0);

@@ -331,6 +331,21 @@ describe('kubernetes test server: StatefulSet controller, exec and pod proxy', (
   });
 });
 
+describe('kubernetes test server: discovery as kube-apiserver publishes it', () => {
+  it('lists each group version by resource name, with shortNames and categories, groups in apiserver order', async () => {
+    const get = async (path: string) => (await fetch(`${k8s.url}${path}`)).json() as Promise<any>;
+    const core = await get('/api/v1');
+    const names = core.resources.map((r: { name: string }) => r.name);
+    expect(names).toEqual([...names].sort());
+    expect(core.resources.find((r: { name: string }) => r.name === 'pods')).toMatchObject({ kind: 'Pod', shortNames: ['po'], categories: ['all'] });
+    expect((await get('/apis')).groups.map((g: { name: string }) => g.name)).toEqual(['apps', 'autoscaling', 'batch', 'policy', 'rbac.authorization.k8s.io', 'admissionregistration.k8s.io']);
+    const inAll = [];
+    for (const gv of ['/api/v1', '/apis/apps/v1', '/apis/autoscaling/v2', '/apis/batch/v1'])
+      inAll.push(...(await get(gv)).resources.filter((r: { categories?: string[] }) => r.categories?.includes('all')).map((r: { name: string }) => r.name));
+    expect(inAll).toEqual(['pods', 'replicationcontrollers', 'services', 'daemonsets', 'deployments', 'replicasets', 'statefulsets', 'horizontalpodautoscalers', 'cronjobs', 'jobs']);
+  });
+});
+
 describe('kubernetes test server: token check', () => {
   it('answers 401 Unauthorized when a token is required and the client sends another', async () => {
     const strict = await startKubernetes({ token: 'right' });

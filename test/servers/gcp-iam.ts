@@ -8,6 +8,9 @@
 // - Error body: https://cloud.google.com/apis/design/errors#http_mapping ({error:{code,message,status,errors}}),
 //   ALREADY_EXISTS 409 "Service account X already exists within project projects/P." (reason alreadyExists)
 // - Policy etags: https://cloud.google.com/iam/docs/policies#etag (stale etag → 409 ABORTED)
+// - Permissions: https://cloud.google.com/iam/docs/service-account-permissions (403 PERMISSION_DENIED
+//   "Permission 'iam.serviceAccounts.get' denied on resource (or it may not exist)."; the ErrorInfo details
+//   real IAM adds are not modelled)
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import {
@@ -51,6 +54,8 @@ export class IamState {
   readonly accounts = new Map<string, ServiceAccount>();
   readonly policies = new Map<string, IamPolicy>();
   readonly requests: IamRequestRecord[] = [];
+  /** Permissions the caller lacks (`iam.serviceAccounts.create`): requests needing one are 403 PERMISSION_DENIED. */
+  readonly denied = new Set<string>();
 
   has(email: string): boolean {
     return this.accounts.has(email);
@@ -76,6 +81,7 @@ const STATUS_REASON: Record<string, string> = {
   NOT_FOUND: 'notFound',
   ALREADY_EXISTS: 'alreadyExists',
   ABORTED: 'aborted',
+  PERMISSION_DENIED: 'forbidden',
   UNAUTHENTICATED: 'unauthorized',
 };
 
@@ -118,8 +124,11 @@ export async function startGcpIam(options: GcpIamOptions = {}): Promise<ServerHa
         return googleError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.');
       }
     }
+    const denied = (permission: string) => state.denied.has(permission) && googleError(403, 'PERMISSION_DENIED', `Permission '${permission}' denied on resource (or it may not exist).`);
     let m: RegExpMatchArray | null;
     if ((m = path.match(/^\/v1\/projects\/([^/]+)\/serviceAccounts$/))) {
+      const refused = denied(req.method === 'GET' ? 'iam.serviceAccounts.list' : 'iam.serviceAccounts.create');
+      if (refused) return refused;
       const project = m[1];
       if (req.method === 'GET') {
         const accounts = [...state.accounts.values()].filter((a) => project === '-' || a.projectId === project).sort((a, b) => a.email.localeCompare(b.email));
@@ -152,6 +161,8 @@ export async function startGcpIam(options: GcpIamOptions = {}): Promise<ServerHa
     }
     if ((m = path.match(/^\/v1\/projects\/([^/]+)\/serviceAccounts\/([^/:]+)(?::(getIamPolicy|setIamPolicy))?$/))) {
       const [, project, id, verb] = m;
+      const refused = denied(`iam.serviceAccounts.${verb ?? (req.method === 'DELETE' ? 'delete' : 'get')}`);
+      if (refused) return refused;
       const sa = find(project, id);
       if (!sa) return googleError(404, 'NOT_FOUND', 'Unknown service account');
       if (!verb) {

@@ -9,13 +9,20 @@
 //   ENCRYPT_DECRYPT keys, versionTemplate defaults, destroyScheduledDuration 30 days)
 // - IAM policies and etags: https://cloud.google.com/iam/docs/policies#etag (stale etag → ABORTED, code 10)
 // - gRPC status codes: https://grpc.github.io/grpc/core/md_doc_statuscodes.html (NOT_FOUND 5, ALREADY_EXISTS 6,
-//   INVALID_ARGUMENT 3, ABORTED 10)
+//   INVALID_ARGUMENT 3, PERMISSION_DENIED 7, ABORTED 10)
+// - The same service over REST (what the gcloud CLI calls, cloudkms v1): https://cloud.google.com/kms/docs/reference/rest
+//   and the HTTP mapping of the gRPC transcoding rules (google/api/http.proto): proto3 JSON bodies (Timestamps as RFC 3339,
+//   Durations as "Ns", bytes as base64), errors as {error: {code, message, status}} with the HTTP status of
+//   https://cloud.google.com/apis/design/errors#handling_errors.
+// - Permissions: https://cloud.google.com/kms/docs/reference/permissions-and-roles ("Permission 'cloudkms.keyRings.get'
+//   denied on resource '…' (or it may not exist).")
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as GrpcJs from '@grpc/grpc-js';
 import type * as ProtoLoader from '@grpc/proto-loader';
-import type { ServerHandle } from './http.js';
+import http from 'node:http';
+import { jsonResponse, listen, nodeListener, type ServerHandle, type SimpleRequest, type SimpleResponse } from './http.js';
 
 type Obj = Record<string, any>;
 
@@ -46,6 +53,8 @@ export interface KmsCall {
   request: Obj;
   /** The x-goog-request-params routing header the client sent. */
   routing?: string;
+  /** How it came: gRPC (the client library) or REST (the gcloud CLI). */
+  via?: 'grpc' | 'rest';
   /** gRPC status code the call ended with (0 = OK). */
   code: number;
 }
@@ -55,6 +64,8 @@ export class KmsState {
   readonly cryptoKeys = new Map<string, Obj>();
   readonly policies = new Map<string, KmsPolicy>();
   readonly calls: KmsCall[] = [];
+  /** Permissions the caller lacks (`cloudkms.keyRings.create`): calls needing one are PERMISSION_DENIED. */
+  readonly denied = new Set<string>();
   constructor(readonly knownServiceAccount?: (email: string) => boolean) {}
 
   policy(resource: string): KmsPolicy {
@@ -117,7 +128,7 @@ function defaultAlgorithm(purpose: string): string | undefined {
   }
 }
 
-export async function startGcpKms(options: GcpKmsOptions = {}): Promise<ServerHandle<KmsState>> {
+export async function startGcpKms(options: GcpKmsOptions = {}): Promise<GcpKmsServer> {
   const state = new KmsState(options.knownServiceAccount);
   const loadOpts: ProtoLoader.Options = { keepCase: false, longs: Number, enums: String, defaults: false, oneofs: true, includeDirs: [KMS_PROTOS, GAX_PROTOS] };
   const kmsDef = grpc.loadPackageDefinition(await protoLoader.load('google/cloud/kms/v1/service.proto', loadOpts)) as any;
@@ -244,23 +255,75 @@ export async function startGcpKms(options: GcpKmsOptions = {}): Promise<ServerHa
     },
   };
 
+  /** The permission each method needs, on which resource (a key ring's or key's policy methods by the resource's kind). */
+  const permission: Record<string, (req: Obj) => [string, string]> = {
+    CreateKeyRing: (r) => ['cloudkms.keyRings.create', String(r.parent ?? '')],
+    GetKeyRing: (r) => ['cloudkms.keyRings.get', String(r.name ?? '')],
+    ListKeyRings: (r) => ['cloudkms.keyRings.list', String(r.parent ?? '')],
+    CreateCryptoKey: (r) => ['cloudkms.cryptoKeys.create', String(r.parent ?? '')],
+    GetCryptoKey: (r) => ['cloudkms.cryptoKeys.get', String(r.name ?? '')],
+    ListCryptoKeys: (r) => ['cloudkms.cryptoKeys.list', String(r.parent ?? '')],
+    GetCryptoKeyVersion: (r) => ['cloudkms.cryptoKeyVersions.get', String(r.name ?? '')],
+    GetIamPolicy: (r) => [`cloudkms.${CRYPTO_KEY.test(String(r.resource)) ? 'cryptoKeys' : 'keyRings'}.getIamPolicy`, String(r.resource ?? '')],
+    SetIamPolicy: (r) => [`cloudkms.${CRYPTO_KEY.test(String(r.resource)) ? 'cryptoKeys' : 'keyRings'}.setIamPolicy`, String(r.resource ?? '')],
+  };
+
+  /** One call, whichever transport brought it: checked, answered, recorded. */
+  const dispatch = (method: string, fn: (req: Obj) => Obj, request: Obj, record: Omit<KmsCall, 'method' | 'request' | 'code'>): Obj => {
+    const entry: KmsCall = { method, request, ...record, code: 0 };
+    state.calls.push(entry);
+    try {
+      const [needed, resource] = permission[method]?.(request) ?? ['', ''];
+      if (state.denied.has(needed)) throw new RpcError(grpc.status.PERMISSION_DENIED, `Permission '${needed}' denied on resource '${resource}' (or it may not exist).`);
+      return fn(request);
+    } catch (e) {
+      const err = e instanceof RpcError ? e : new RpcError(grpc.status.INTERNAL, String(e));
+      entry.code = err.code;
+      throw err;
+    }
+  };
+
   const wrap = (impl: Record<string, (req: Obj) => Obj>) => {
     const out: GrpcJs.UntypedServiceImplementation = {};
     for (const [method, fn] of Object.entries(impl)) {
       out[method] = (call: GrpcJs.ServerUnaryCall<Obj, Obj>, callback: GrpcJs.sendUnaryData<Obj>) => {
-        const record: KmsCall = { method, request: call.request, routing: String(call.metadata.get('x-goog-request-params')[0] ?? ''), code: 0 };
-        state.calls.push(record);
         try {
-          callback(null, fn(call.request));
+          callback(null, dispatch(method, fn, call.request, { via: 'grpc', routing: String(call.metadata.get('x-goog-request-params')[0] ?? '') }));
         } catch (e) {
-          const err = e instanceof RpcError ? e : new RpcError(grpc.status.INTERNAL, String(e));
-          record.code = err.code;
+          const err = e as RpcError;
           callback({ code: err.code, details: err.message, metadata: new grpc.Metadata() } as GrpcJs.ServiceError, null);
         }
       };
     }
     return out;
   };
+
+  // ---- REST (cloudkms v1), for the gcloud CLI ----
+
+  const rest = restRoutes(kms, iam);
+  const restHandler = (req: SimpleRequest): SimpleResponse => {
+    const u = new URL(req.url, 'http://127.0.0.1');
+    const path = decodeURIComponent(u.pathname);
+    const route = rest.find((r) => r.method === req.method && r.path.test(path));
+    if (!route) return restError(404, 'NOT_FOUND', `The requested URL ${u.pathname} was not found on this server.`);
+    let body: Obj = {};
+    try {
+      body = req.body.length ? (JSON.parse(req.body.toString('utf8')) as Obj) : {};
+    } catch {
+      return restError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.');
+    }
+    const match = route.path.exec(path)!;
+    try {
+      const request = route.request(match, u.searchParams, body);
+      return jsonResponse(200, toRestJson(dispatch(route.rpc, route.fn, request, { via: 'rest' })));
+    } catch (e) {
+      const err = e as RpcError;
+      const [status, httpCode] = HTTP_OF[err.code] ?? ['INTERNAL', 500];
+      return restError(httpCode, status, err.message);
+    }
+  };
+  const restServer = http.createServer(nodeListener(restHandler));
+  const restListener = await listen(restServer);
 
   const server = new grpc.Server();
   server.addService(kmsDef.google.cloud.kms.v1.KeyManagementService.service, wrap(kms));
@@ -271,16 +334,116 @@ export async function startGcpKms(options: GcpKmsOptions = {}): Promise<ServerHa
   return {
     url: `127.0.0.1:${port}`,
     port,
+    restUrl: restListener.url,
     state,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.tryShutdown(() => resolve());
-        setTimeout(() => {
-          server.forceShutdown();
-          resolve();
-        }, 500).unref();
-      }),
+    stop: async () => {
+      await Promise.all([
+        restListener.close(),
+        new Promise<void>((resolve) => {
+          server.tryShutdown(() => resolve());
+          setTimeout(() => {
+            server.forceShutdown();
+            resolve();
+          }, 500).unref();
+        }),
+      ]);
+    },
   };
+}
+
+/** The KMS server's handle: gRPC on `port` (the client library), REST on `restUrl` (the gcloud CLI). */
+export interface GcpKmsServer extends ServerHandle<KmsState> {
+  restUrl: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// REST transcoding (google/api/http.proto rules as the cloudkms v1 service declares them)
+// ---------------------------------------------------------------------------------------------------------------
+
+interface RestRoute {
+  method: string;
+  path: RegExp;
+  rpc: string;
+  fn: (req: Obj) => Obj;
+  request: (m: RegExpExecArray, q: URLSearchParams, body: Obj) => Obj;
+}
+
+const SEG = '[^/:]+';
+const RING = `projects/${SEG}/locations/${SEG}/keyRings/${SEG}`;
+const KEY = `${RING}/cryptoKeys/${SEG}`;
+
+function restRoutes(kms: Record<string, (req: Obj) => Obj>, iam: Record<string, (req: Obj) => Obj>): RestRoute[] {
+  const at = (p: string) => new RegExp(`^/v1/${p}$`);
+  const page = (q: URLSearchParams) => ({
+    ...(q.get('pageSize') ? { pageSize: Number(q.get('pageSize')) } : {}),
+    ...(q.get('pageToken') ? { pageToken: q.get('pageToken') } : {}),
+  });
+  return [
+    { method: 'POST', path: at(`(projects/${SEG}/locations/${SEG})/keyRings`), rpc: 'CreateKeyRing', fn: kms.CreateKeyRing!, request: (m, q, b) => ({ parent: m[1], keyRingId: q.get('keyRingId') ?? '', keyRing: fromRestJson(b) }) },
+    { method: 'GET', path: at(`(${RING})`), rpc: 'GetKeyRing', fn: kms.GetKeyRing!, request: (m) => ({ name: m[1] }) },
+    { method: 'GET', path: at(`(projects/${SEG}/locations/${SEG})/keyRings`), rpc: 'ListKeyRings', fn: kms.ListKeyRings!, request: (m, q) => ({ parent: m[1], ...page(q) }) },
+    {
+      method: 'POST', path: at(`(${RING})/cryptoKeys`), rpc: 'CreateCryptoKey', fn: kms.CreateCryptoKey!,
+      request: (m, q, b) => ({ parent: m[1], cryptoKeyId: q.get('cryptoKeyId') ?? '', cryptoKey: fromRestJson(b), skipInitialVersionCreation: q.get('skipInitialVersionCreation') === 'true' }),
+    },
+    { method: 'GET', path: at(`(${KEY})`), rpc: 'GetCryptoKey', fn: kms.GetCryptoKey!, request: (m) => ({ name: m[1] }) },
+    { method: 'GET', path: at(`(${RING})/cryptoKeys`), rpc: 'ListCryptoKeys', fn: kms.ListCryptoKeys!, request: (m, q) => ({ parent: m[1], ...page(q) }) },
+    { method: 'GET', path: at(`(${KEY}/cryptoKeyVersions/${SEG})`), rpc: 'GetCryptoKeyVersion', fn: kms.GetCryptoKeyVersion!, request: (m) => ({ name: m[1] }) },
+    // GetIamPolicy is a GET with the policy version in the query; gcloud also POSTs it (the v1 surface allows both).
+    ...['GET', 'POST'].map((method): RestRoute => ({
+      method, path: at(`(${RING}|${KEY}):getIamPolicy`), rpc: 'GetIamPolicy', fn: iam.GetIamPolicy!,
+      request: (m, q, b) => ({ resource: m[1], options: { requestedPolicyVersion: Number(q.get('options.requestedPolicyVersion') ?? (b.options as Obj | undefined)?.requestedPolicyVersion ?? 0) } }),
+    })),
+    { method: 'POST', path: at(`(${RING}|${KEY}):setIamPolicy`), rpc: 'SetIamPolicy', fn: iam.SetIamPolicy!, request: (m, _q, b) => ({ resource: m[1], policy: fromRestJson(b.policy ?? {}), ...(b.updateMask ? { updateMask: b.updateMask } : {}) }) },
+  ];
+}
+
+/** gRPC code -> canonical status and HTTP status (https://cloud.google.com/apis/design/errors#handling_errors). */
+const HTTP_OF: Record<number, [string, number]> = {
+  3: ['INVALID_ARGUMENT', 400], 5: ['NOT_FOUND', 404], 6: ['ALREADY_EXISTS', 409], 7: ['PERMISSION_DENIED', 403], 9: ['FAILED_PRECONDITION', 400],
+  10: ['ABORTED', 409], 13: ['INTERNAL', 500], 16: ['UNAUTHENTICATED', 401],
+};
+
+function restError(code: number, status: string, message: string): SimpleResponse {
+  return jsonResponse(code, { error: { code, message, status } });
+}
+
+const TIMESTAMPS = new Set(['createTime', 'generateTime', 'destroyTime', 'destroyEventTime', 'importTime', 'nextRotationTime']);
+const DURATIONS = new Set(['rotationPeriod', 'destroyScheduledDuration']);
+const MAPS = new Set(['labels']);
+
+/** A proto message as the handlers hold it -> proto3 JSON (Timestamps, Durations, bytes as base64; int64 as strings are not used here). */
+function toRestJson(v: unknown, key = ''): unknown {
+  if (Buffer.isBuffer(v)) return v.toString('base64');
+  if (Array.isArray(v)) return v.map((x) => toRestJson(x));
+  if (v && typeof v === 'object') {
+    const o = v as Obj;
+    // The canonical forms: Z-normalized, 0, 3, 6 or 9 fractional digits (protobuf.dev/programming-guides/json).
+    const digits = String(Number(o.nanos ?? 0)).padStart(9, '0');
+    const fraction = /^0+$/.test(digits) ? '' : `.${digits.replace(/(000)+$/, '')}`;
+    if (TIMESTAMPS.has(key)) return new Date(Number(o.seconds ?? 0) * 1000).toISOString().replace(/\.\d{3}Z$/, `${fraction}Z`);
+    if (DURATIONS.has(key)) return `${Number(o.seconds ?? 0)}${fraction}s`;
+    // Proto3 JSON leaves out empty repeated and map fields (`bindings: []`, `labels: {}`).
+    const empty = (k: string, x: unknown) => x === undefined || (Array.isArray(x) && !x.length) || (MAPS.has(k) && !Object.keys(x as Obj).length);
+    return Object.fromEntries(Object.entries(o).filter(([k, x]) => !empty(k, x)).map(([k, x]) => [k, toRestJson(x, k)]));
+  }
+  return v;
+}
+
+/** Proto3 JSON from a REST body -> the shape the handlers take. */
+function fromRestJson(v: unknown, key = ''): any {
+  if (Array.isArray(v)) return v.map((x) => fromRestJson(x));
+  if (typeof v === 'string') {
+    if (TIMESTAMPS.has(key)) {
+      const ms = Date.parse(v);
+      return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
+    }
+    if (DURATIONS.has(key)) return { seconds: Number.parseFloat(v), nanos: 0 };
+    if (key === 'etag') return Buffer.from(v, 'base64');
+    return v;
+  }
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v as Obj).map(([k, x]) => [k, fromRestJson(x, k)]));
+  return v;
 }
 
 function publicKey(k: Obj): Obj {

@@ -17,10 +17,10 @@
 //   https://kubernetes.io/blog/2024/08/20/websockets-transition/ and k8s.io/apimachinery/pkg/util/remotecommand
 // - Pod proxy: /api/v1/namespaces/{ns}/pods/{name}[:{port}]/proxy/{path}
 //   https://kubernetes.io/docs/tasks/access-application-cluster/access-cluster-services/#manually-constructing-apiserver-proxy-urls
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -82,14 +82,20 @@ export const RESOURCES: ResourceDef[] = [
   { group: '', version: 'v1', plural: 'services', singular: 'service', kind: 'Service', namespaced: true, shortNames: ['svc'], categories: ['all'], status: true },
   { group: '', version: 'v1', plural: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, shortNames: ['po'], categories: ['all'], status: true },
   { group: '', version: 'v1', plural: 'persistentvolumeclaims', singular: 'persistentvolumeclaim', kind: 'PersistentVolumeClaim', namespaced: true, shortNames: ['pvc'], status: true },
+  { group: '', version: 'v1', plural: 'replicationcontrollers', singular: 'replicationcontroller', kind: 'ReplicationController', namespaced: true, shortNames: ['rc'], categories: ['all'], status: true, generation: true },
   { group: 'apps', version: 'v1', plural: 'statefulsets', singular: 'statefulset', kind: 'StatefulSet', namespaced: true, shortNames: ['sts'], categories: ['all'], status: true, generation: true },
   { group: 'apps', version: 'v1', plural: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'], status: true, generation: true },
+  { group: 'apps', version: 'v1', plural: 'daemonsets', singular: 'daemonset', kind: 'DaemonSet', namespaced: true, shortNames: ['ds'], categories: ['all'], status: true, generation: true },
+  { group: 'apps', version: 'v1', plural: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true, shortNames: ['rs'], categories: ['all'], status: true, generation: true },
+  { group: 'batch', version: 'v1', plural: 'jobs', singular: 'job', kind: 'Job', namespaced: true, categories: ['all'], status: true, generation: true },
+  { group: 'batch', version: 'v1', plural: 'cronjobs', singular: 'cronjob', kind: 'CronJob', namespaced: true, shortNames: ['cj'], categories: ['all'], status: true, generation: true },
+  { group: 'autoscaling', version: 'v2', plural: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', kind: 'HorizontalPodAutoscaler', namespaced: true, shortNames: ['hpa'], categories: ['all'], status: true, generation: true },
   { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'roles', singular: 'role', kind: 'Role', namespaced: true },
   { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'rolebindings', singular: 'rolebinding', kind: 'RoleBinding', namespaced: true },
   { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterroles', singular: 'clusterrole', kind: 'ClusterRole', namespaced: false },
   { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterrolebindings', singular: 'clusterrolebinding', kind: 'ClusterRoleBinding', namespaced: false },
   { group: 'policy', version: 'v1', plural: 'poddisruptionbudgets', singular: 'poddisruptionbudget', kind: 'PodDisruptionBudget', namespaced: true, shortNames: ['pdb'], status: true, generation: true },
-  { group: 'admissionregistration.k8s.io', version: 'v1', plural: 'mutatingwebhookconfigurations', singular: 'mutatingwebhookconfiguration', kind: 'MutatingWebhookConfiguration', namespaced: false, generation: true },
+  { group: 'admissionregistration.k8s.io', version: 'v1', plural: 'mutatingwebhookconfigurations', singular: 'mutatingwebhookconfiguration', kind: 'MutatingWebhookConfiguration', namespaced: false, categories: ['api-extensions'], generation: true },
 ];
 
 const apiVersionOf = (d: ResourceDef) => (d.group ? `${d.group}/${d.version}` : d.version);
@@ -213,7 +219,9 @@ function validateObject(d: ResourceDef, o: Obj): Cause[] {
       causes.push(...validateContainers('spec', o.spec));
       break;
     case 'StatefulSet':
-    case 'Deployment': {
+    case 'Deployment':
+    case 'DaemonSet':
+    case 'ReplicaSet': {
       const sel = o.spec?.selector;
       if (!sel || (!sel.matchLabels && !sel.matchExpressions)) causes.push(required('spec.selector'));
       else if (!selectorObjectMatches(sel, o.spec?.template?.metadata?.labels))
@@ -232,6 +240,17 @@ function validateObject(d: ResourceDef, o: Obj): Cause[] {
     case 'RoleBinding':
     case 'ClusterRoleBinding':
       if (!o.roleRef?.name || !o.roleRef?.kind) causes.push(required('roleRef'));
+      break;
+    case 'Job':
+      causes.push(...validateContainers('spec.template.spec', o.spec?.template?.spec));
+      break;
+    case 'CronJob':
+      if (!o.spec?.schedule) causes.push(required('spec.schedule'));
+      causes.push(...validateContainers('spec.jobTemplate.spec.template.spec', o.spec?.jobTemplate?.spec?.template?.spec));
+      break;
+    case 'HorizontalPodAutoscaler':
+      if (!o.spec?.scaleTargetRef?.kind || !o.spec?.scaleTargetRef?.name) causes.push(required('spec.scaleTargetRef'));
+      if (typeof o.spec?.maxReplicas !== 'number') causes.push(required('spec.maxReplicas'));
       break;
   }
   return causes;
@@ -1282,6 +1301,54 @@ function columnsFor(d: ResourceDef): Column[] {
       return [name, { name: 'Data', type: 'integer', cell: (o) => Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length }, ageCol];
     case 'Secret':
       return [name, { name: 'Type', type: 'string', cell: (o) => o.type ?? '' }, { name: 'Data', type: 'integer', cell: (o) => Object.keys(o.data ?? {}).length }, ageCol];
+    case 'ReplicaSet':
+    case 'ReplicationController':
+      return [
+        name,
+        { name: 'Desired', type: 'integer', cell: (o) => o.spec?.replicas ?? 1 },
+        { name: 'Current', type: 'integer', cell: (o) => o.status?.replicas ?? 0 },
+        { name: 'Ready', type: 'integer', cell: (o) => o.status?.readyReplicas ?? 0 },
+        ageCol,
+      ];
+    case 'DaemonSet':
+      return [
+        name,
+        { name: 'Desired', type: 'integer', cell: (o) => o.status?.desiredNumberScheduled ?? 0 },
+        { name: 'Current', type: 'integer', cell: (o) => o.status?.currentNumberScheduled ?? 0 },
+        { name: 'Ready', type: 'integer', cell: (o) => o.status?.numberReady ?? 0 },
+        { name: 'Up-to-date', type: 'integer', cell: (o) => o.status?.updatedNumberScheduled ?? 0 },
+        { name: 'Available', type: 'integer', cell: (o) => o.status?.numberAvailable ?? 0 },
+        { name: 'Node Selector', type: 'string', cell: (o) => Object.entries(o.spec?.template?.spec?.nodeSelector ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>' },
+        ageCol,
+      ];
+    case 'Job':
+      return [
+        name,
+        { name: 'Status', type: 'string', cell: (o) => ((o.status?.conditions ?? []).some((c: Obj) => c.type === 'Complete' && c.status === 'True') ? 'Complete' : 'Running') },
+        { name: 'Completions', type: 'string', cell: (o) => `${o.status?.succeeded ?? 0}/${o.spec?.completions ?? 1}` },
+        { name: 'Duration', type: 'string', cell: (o) => age(o.status?.startTime) },
+        ageCol,
+      ];
+    case 'CronJob':
+      return [
+        name,
+        { name: 'Schedule', type: 'string', cell: (o) => o.spec?.schedule ?? '' },
+        { name: 'Timezone', type: 'string', cell: (o) => o.spec?.timeZone ?? '<none>' },
+        { name: 'Suspend', type: 'boolean', cell: (o) => String(!!o.spec?.suspend) },
+        { name: 'Active', type: 'integer', cell: (o) => (o.status?.active ?? []).length },
+        { name: 'Last Schedule', type: 'string', cell: (o) => (o.status?.lastScheduleTime ? age(o.status.lastScheduleTime) : '<none>') },
+        ageCol,
+      ];
+    case 'HorizontalPodAutoscaler':
+      return [
+        name,
+        { name: 'Reference', type: 'string', cell: (o) => `${o.spec?.scaleTargetRef?.kind ?? ''}/${o.spec?.scaleTargetRef?.name ?? ''}` },
+        { name: 'Targets', type: 'string', cell: () => '<unknown>' },
+        { name: 'MinPods', type: 'integer', cell: (o) => o.spec?.minReplicas ?? 1 },
+        { name: 'MaxPods', type: 'integer', cell: (o) => o.spec?.maxReplicas ?? 0 },
+        { name: 'Replicas', type: 'integer', cell: (o) => o.status?.currentReplicas ?? 0 },
+        ageCol,
+      ];
     case 'PersistentVolumeClaim':
       return [
         name,
@@ -1376,6 +1443,19 @@ interface Route {
   subPath: string[];
 }
 
+/**
+ * The order kube-apiserver lists API groups in (kube-aggregator's apiVersionPriorities: apps 17800,
+ * autoscaling 17500, batch 17400, policy 17100, rbac 17000, admissionregistration 16700). Clients that
+ * walk discovery in order, as kubectl's category expansion (`get all`) does, see the same order here.
+ */
+const GROUP_ORDER = ['apps', 'autoscaling', 'batch', 'policy', 'rbac.authorization.k8s.io', 'admissionregistration.k8s.io'];
+
+function apiGroups(): string[] {
+  const groups = [...new Set(RESOURCES.filter((r) => r.group).map((r) => r.group))];
+  const rank = (g: string) => (GROUP_ORDER.includes(g) ? GROUP_ORDER.indexOf(g) : GROUP_ORDER.length);
+  return groups.sort((a, b) => rank(a) - rank(b));
+}
+
 function groupVersions(): { group: string; version: string }[] {
   const seen = new Map<string, { group: string; version: string }>();
   for (const r of RESOURCES) seen.set(`${r.group}/${r.version}`, { group: r.group, version: r.version });
@@ -1384,7 +1464,9 @@ function groupVersions(): { group: string; version: string }[] {
 
 function resourceList(group: string, version: string): Obj {
   const resources: Obj[] = [];
-  for (const r of RESOURCES.filter((x) => x.group === group && x.version === version)) {
+  // kube-apiserver installs a group version's routes sorted by path, so its APIResourceList is in name order.
+  const defs = RESOURCES.filter((x) => x.group === group && x.version === version).sort((a, b) => (a.plural < b.plural ? -1 : a.plural > b.plural ? 1 : 0));
+  for (const r of defs) {
     resources.push({
       name: r.plural,
       singularName: r.singular,
@@ -1402,6 +1484,7 @@ function resourceList(group: string, version: string): Obj {
       resources.push({ name: 'pods/proxy', singularName: '', namespaced: true, kind: 'PodProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] });
     }
   }
+  resources.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
 }
 
@@ -1416,7 +1499,7 @@ function parseRoute(segs: string[]): Route | Obj | KubeError {
     rest = segs.slice(2);
   } else {
     if (segs.length === 1) {
-      const groups = [...new Set(RESOURCES.filter((r) => r.group).map((r) => r.group))].map((g) => {
+      const groups = apiGroups().map((g) => {
         const v = RESOURCES.find((r) => r.group === g)!.version;
         return { name: g, versions: [{ groupVersion: `${g}/${v}`, version: v }], preferredVersion: { groupVersion: `${g}/${v}`, version: v } };
       });
@@ -1702,8 +1785,6 @@ export async function startKubernetes(options: KubernetesOptions = {}): Promise<
     state.requests.push({ method: req.method ?? 'GET', path: u.pathname, query: u.search, userAgent: req.headers['user-agent'], authorization: req.headers.authorization });
     try {
       if (!authorized(req)) throw new KubeError(401, 'Unauthorized', 'Unauthorized');
-      if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket')
-        throw badRequest('this test server only supports exec over WebSockets (v5.channel.k8s.io / v4.channel.k8s.io), not SPDY');
       const segs = u.pathname.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
       const route = parseRoute(segs);
       if (route instanceof KubeError) throw route;
@@ -1723,6 +1804,9 @@ export async function startKubernetes(options: KubernetesOptions = {}): Promise<
       const command = q.getAll('command');
       if (command.length === 0) throw badRequest('you must specify at least 1 command');
       if (pod.status?.phase !== 'Running') throw badRequest(`unable to upgrade connection: container not found ("${container}")`);
+      // The request is checked before the upgrade, whatever the protocol, so kubectl's SPDY fallback gets the same answer.
+      if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket')
+        throw badRequest('this test server only supports exec over WebSockets (v5.channel.k8s.io / v4.channel.k8s.io), not SPDY');
       wss ??= new (loadWs())({
         noServer: true,
         handleProtocols: (protocols) => EXEC_PROTOCOLS.find((p) => protocols.has(p)) ?? false,
@@ -1833,18 +1917,33 @@ export function kubeconfig(url: string, opts: KubeconfigOptions = {}): string {
 
 /**
  * Runs kubectl against a kubeconfig written by kubeconfig(), keeping kubectl's discovery cache next to that file
- * (`--cache-dir`) instead of ~/.kube/cache. Resolves with the exit code instead of throwing.
+ * instead of ~/.kube/cache. Both go through the environment (KUBECONFIG, KUBECACHEDIR), not flags, so kubectl sees
+ * the command line exactly as given (flags before an unknown verb change kubectl's error). `stdin` feeds it.
+ * Resolves with the exit code instead of throwing.
  */
-export function kubectl(kubeconfigFile: string, args: string[], opts: { timeoutMs?: number } = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+export function kubectl(
+  kubeconfigFile: string,
+  args: string[],
+  opts: { timeoutMs?: number; stdin?: string } = {},
+): Promise<{ stdout: string; stderr: string; code: number }> {
+  // Stdin is a file, as a shell heredoc is (Node's own stdio pipes are sockets, which /dev/stdin cannot open).
+  const input = join(dirname(kubeconfigFile), `stdin-${randomBytes(4).toString('hex')}`);
+  writeFileSync(input, opts.stdin ?? '');
+  const fd = openSync(input, 'r');
   return new Promise((resolve) => {
-    execFile(
-      'kubectl',
-      ['--kubeconfig', kubeconfigFile, '--cache-dir', join(dirname(kubeconfigFile), 'cache'), ...args],
-      { timeout: opts.timeoutMs ?? 15000 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
-        resolve({ stdout: String(stdout), stderr: String(stderr), code });
-      },
-    );
+    const child = spawn('kubectl', args, {
+      env: { ...process.env, KUBECONFIG: kubeconfigFile, KUBECACHEDIR: join(dirname(kubeconfigFile), 'cache') },
+      stdio: [fd, 'pipe', 'pipe'],
+      timeout: opts.timeoutMs ?? 15000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += String(d)));
+    child.stderr!.on('data', (d) => (stderr += String(d)));
+    child.on('close', (code, signal) => {
+      closeSync(fd);
+      rmSync(input, { force: true });
+      resolve({ stdout, stderr, code: code ?? (signal ? 1 : 0) });
+    });
   });
 }

@@ -5,7 +5,8 @@
  */
 import type { Apis } from './clients.js';
 
-export type GcpRuleId = 'gcp-unknown-command' | 'gcp-unknown-flag' | 'gcp-bad-value' | 'gcp-missing-required';
+/** `gcp-not-translated`: a real gcloud command this translator does not reproduce (the real gcloud runs it). */
+export type GcpRuleId = 'gcp-unknown-command' | 'gcp-unknown-flag' | 'gcp-bad-value' | 'gcp-missing-required' | 'gcp-not-translated';
 
 export interface FlagSpec {
   /** `--location global`; otherwise a switch such as `--import-only`. */
@@ -16,6 +17,12 @@ export interface FlagSpec {
   choices?: readonly string[];
   /** The problem with a value, in "expected …" words, or undefined. */
   check?: (value: string) => string | undefined;
+  /**
+   * gcloud parses the value itself (a duration, a time, labels) and refuses a bad one before sending
+   * (exit 2). Otherwise the service judges it, so a bad value is reported by `runbook check` only and
+   * sent as written, to get the service's own error, as gcloud does.
+   */
+  parsedByGcloud?: boolean;
 }
 
 /** A command's argv after parsing: the positional and the flags by name (without `--`). */
@@ -32,7 +39,21 @@ export interface CommandSpec<I = unknown> {
   /** `KMS.CreateCryptoKey`, shown in plans and events; the adoption table's key. */
   operation: string;
   mutating: boolean;
-  positional: { metavar: string; check?: (value: string) => string | undefined };
+  positional: {
+    metavar: string;
+    check?: (value: string) => string | undefined;
+    /** gcloud's own refusal of a bad value (`Bad value [x]: Not a valid service account identifier…`); else the service judges it. */
+    gcloudRefusal?: (value: string) => string;
+  };
+  /** gcloud's usage synopsis after the command path: `(KEYRING : --location=LOCATION)`, `NAME`. */
+  synopsis: string;
+  /**
+   * The URL collection and instance when gcloud's REST URL for the call has 2 or 3 path segments
+   * (`projects/P/serviceAccounts`): gcloud then words 403/404/409 errors around it.
+   */
+  urlResource?: (input: I) => { collection: string; instance: string };
+  /** What gcloud prints on stderr when the command succeeds (`Created service account [x].`). */
+  notice?: (input: I, result: unknown) => string;
   flags: Record<string, FlagSpec>;
   /** gcloud prints nothing by default (create commands); `--format` still prints the resource. */
   silent?: boolean;
@@ -43,12 +64,36 @@ export interface CommandSpec<I = unknown> {
   send(input: I, apis: Apis, signal?: AbortSignal): Promise<unknown>;
 }
 
-/** gcloud refuses the command before sending anything. */
+/**
+ * gcloud refuses the command before sending anything. `message` is for `runbook check`; `cli` is gcloud's
+ * own wording after `ERROR: (gcloud.…) ` when it differs, `exitCode` its status (1: the command refused it,
+ * 2: the argument parser did).
+ */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
-  constructor(message: string, readonly ruleId: GcpRuleId = 'gcp-bad-value', readonly flag?: string) {
+  constructor(
+    message: string,
+    readonly ruleId: GcpRuleId = 'gcp-bad-value',
+    readonly flag?: string,
+    readonly cli?: { text: string; exitCode: 1 | 2; usage?: boolean },
+  ) {
     super(message);
   }
+}
+
+/**
+ * gcloud's resource-argument error when a name cannot be completed (`KEY` without `--keyring`): the
+ * concept parser's wording (command_lib/util/concepts), exit 1.
+ */
+export function unresolvedResource(message: string, resource: string, attribute: string): UsageError {
+  const text = [
+    `Error parsing [${resource}].`,
+    `The [${resource}] resource is not properly specified.`,
+    `Failed to find attribute [${attribute}]. The attribute can be set in the following ways: `,
+    `- provide the argument \`${resource}\` on the command line with a fully specified name`,
+    `- provide the argument \`--${attribute}\` on the command line`,
+  ].join('\n');
+  return new UsageError(message, 'gcp-missing-required', attribute, { text, exitCode: 1 });
 }
 
 /** Values only known when the run gets there (`<$GSA_EMAIL>`, `<from step 3: X>`) are not checked. */

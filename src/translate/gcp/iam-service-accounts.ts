@@ -25,16 +25,19 @@ const create: CommandSpec<CreateServiceAccountInput> = {
   operation: 'IAM.CreateServiceAccount',
   mutating: true,
   silent: true,
+  // The id is the service's to refuse (INVALID_ARGUMENT); `runbook check` reports it before the run.
   positional: { metavar: 'NAME', check: checks.accountId },
   flags: {
     'display-name': { takesValue: true },
     description: { takesValue: true },
   },
+  synopsis: 'NAME',
+  // The URL is projects/P/serviceAccounts: gcloud words 403/404/409 around "projects [P]".
+  urlResource: (input) => ({ collection: 'projects', instance: input.name.slice('projects/'.length) }),
+  notice: (input) => `Created service account [${input.accountId}].\n`,
   request(args) {
     const accountId = args.positional;
     if (!accountId) throw new UsageError('Missing the account id: gcloud iam service-accounts create NAME', 'gcp-missing-required');
-    const problem = checks.accountId(accountId);
-    if (problem) throw new UsageError(`Invalid service account id: expected ${problem}`);
     const displayName = flagValue(args, 'display-name');
     const description = flagValue(args, 'description');
     return {
@@ -47,7 +50,13 @@ const create: CommandSpec<CreateServiceAccountInput> = {
   send: (input, apis) => apis.iam('POST', `v1/${input.name}/serviceAccounts`, { accountId: input.accountId, serviceAccount: input.serviceAccount }),
 };
 
-const positional = { metavar: 'SERVICE_ACCOUNT', check: checks.serviceAccount };
+const positional = {
+  metavar: 'SERVICE_ACCOUNT',
+  check: checks.serviceAccount,
+  // gcloud's own check of the argument (iam_util.GetIamAccountFormatValidator), before anything is sent.
+  gcloudRefusal: (value: string) =>
+    `Bad value [${value}]: Not a valid service account identifier. It should be either a numeric string representing the unique_id or an email of the form: my-iam-account@somedomain.com or my-iam-account@PROJECT_ID.iam.gserviceaccount.com`,
+};
 
 const describe: CommandSpec<{ name: string }> = {
   path: 'iam service-accounts describe',
@@ -55,6 +64,7 @@ const describe: CommandSpec<{ name: string }> = {
   mutating: false,
   positional,
   flags: {},
+  synopsis: 'SERVICE_ACCOUNT',
   request: (args) => ({ name: accountName(args.positional) }),
   describe: (input) => input.name.slice(input.name.lastIndexOf('/') + 1),
   send: (input, apis) => apis.iam('GET', `v1/${input.name}`),
@@ -64,7 +74,7 @@ export const serviceAccountCommands: CommandSpec<any>[] = [
   create,
   describe,
   ...policyCommands({
-    group: 'iam service-accounts', service: 'IAM', positional, flags: {},
+    group: 'iam service-accounts', service: 'IAM', positional, flags: {}, synopsis: 'SERVICE_ACCOUNT', noticeKind: 'serviceAccount',
     resource: (args) => accountName(args.positional),
     store: iamPolicyStore,
   }),

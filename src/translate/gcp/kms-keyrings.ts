@@ -3,7 +3,7 @@
  * https://cloud.google.com/sdk/gcloud/reference/kms/keyrings,
  * https://cloud.google.com/kms/docs/reference/rest/v1/projects.locations.keyRings
  */
-import { checks, UsageError, type Args, type CommandSpec, type FlagSpec } from './command.js';
+import { checks, unresolvedResource, UsageError, type Args, type CommandSpec, type FlagSpec } from './command.js';
 import { kmsPolicyStore, policyCommands } from './policy.js';
 import { restJson } from './proto-json.js';
 
@@ -14,16 +14,20 @@ const isFullName = (args: Args) => !!args.positional?.startsWith('projects/');
 /** `--location` names the key ring unless the positional is its full resource name. */
 export const locationFlag: FlagSpec = { takesValue: true, required: (args) => !isFullName(args), check: checks.location };
 
-/** `projects/P/locations/L/keyRings/R`, from the positional (short or full) and the flags. */
-export function keyRingName(args: Args, ringFrom: 'positional' | 'keyring'): string {
+/**
+ * `projects/P/locations/L/keyRings/R`, from the positional (short or full) and the flags. `resource` is
+ * the resource argument gcloud names when it cannot complete the name (`keyring`, or `key` for keys).
+ */
+export function keyRingName(args: Args, ringFrom: 'positional' | 'keyring', resource = 'keyring'): string {
   const ring = ringFrom === 'positional' ? args.positional : (args.flags.keyring as string | undefined);
   if (!ring) throw new UsageError(ringFrom === 'positional' ? 'Missing the key ring name: gcloud kms keyrings … KEYRING --location LOCATION' : 'Missing --keyring', 'gcp-missing-required');
   if (ring.startsWith('projects/')) {
-    if (!KEY_RING.test(ring)) throw new UsageError(`Invalid key ring name "${ring}", expected projects/PROJECT/locations/LOCATION/keyRings/KEYRING`);
+    // gcloud reads a name that is not a full one as a short name, which then lacks its location.
+    if (!KEY_RING.test(ring)) throw unresolvedResource(`Invalid key ring name "${ring}", expected projects/PROJECT/locations/LOCATION/keyRings/KEYRING`, resource, 'location');
     return ring;
   }
   const location = args.flags.location;
-  if (typeof location !== 'string') throw new UsageError('Missing --location (global, or a region such as us-central1)', 'gcp-missing-required', 'location');
+  if (typeof location !== 'string') throw unresolvedResource('Missing --location (global, or a region such as us-central1)', resource, 'location');
   return `projects/${args.project()}/locations/${location}/keyRings/${ring}`;
 }
 
@@ -37,6 +41,7 @@ const create: CommandSpec<{ parent: string; keyRingId: string; keyRing: Record<s
   silent: true,
   positional,
   flags,
+  synopsis: '(KEYRING : --location=LOCATION)',
   request(args) {
     const name = keyRingName(args, 'positional');
     const [, project, location, id] = KEY_RING.exec(name)!;
@@ -55,6 +60,7 @@ const describe: CommandSpec<{ name: string }> = {
   mutating: false,
   positional,
   flags,
+  synopsis: '(KEYRING : --location=LOCATION)',
   request: (args) => ({ name: keyRingName(args, 'positional') }),
   describe: (input) => input.name,
   async send(input, apis) {
@@ -67,8 +73,18 @@ export const keyRingCommands: CommandSpec<any>[] = [
   create,
   describe,
   ...policyCommands({
-    group: 'kms keyrings', service: 'KMS', positional, flags,
+    group: 'kms keyrings', service: 'KMS', positional, flags, synopsis: '(KEYRING : --location=LOCATION)', noticeKind: 'keyring',
     resource: (args) => keyRingName(args, 'positional'),
+    // get-iam-policy takes a plain KEYRING and checks --location itself (surface/kms/keyrings/get_iam_policy.py).
+    get: {
+      synopsis: 'KEYRING',
+      resource: (args) => {
+        if (!args.positional?.startsWith('projects/') && typeof args.flags.location !== 'string') {
+          throw new UsageError('Missing --location (global, or a region such as us-central1)', 'gcp-missing-required', 'location', { text: 'argument --location: Must be specified.', exitCode: 1 });
+        }
+        return keyRingName(args, 'positional');
+      },
+    },
     store: kmsPolicyStore,
   }),
 ];

@@ -6,7 +6,7 @@
  * `--purpose encryption` is ENCRYPT_DECRYPT and defaults to GOOGLE_SYMMETRIC_ENCRYPTION; every other
  * purpose needs `--default-algorithm`; `--protection-level` defaults to software.
  */
-import { checks, durationOf, enumName, flagValue, timestampOf, UsageError, type Args, type CommandSpec, type FlagSpec } from './command.js';
+import { checks, durationOf, enumName, flagValue, timestampOf, unresolvedResource, UsageError, type Args, type CommandSpec, type FlagSpec } from './command.js';
 import { keyRingName } from './kms-keyrings.js';
 import { kmsPolicyStore, policyCommands } from './policy.js';
 import { restJson } from './proto-json.js';
@@ -53,11 +53,11 @@ export function cryptoKeyName(args: Args): string {
   const key = args.positional;
   if (!key) throw new UsageError('Missing the key name: gcloud kms keys … KEY --keyring KEYRING --location LOCATION', 'gcp-missing-required');
   if (key.startsWith('projects/')) {
-    if (!CRYPTO_KEY.test(key)) throw new UsageError(`Invalid key name "${key}", expected projects/PROJECT/locations/LOCATION/keyRings/KEYRING/cryptoKeys/KEY`);
+    if (!CRYPTO_KEY.test(key)) throw unresolvedResource(`Invalid key name "${key}", expected projects/PROJECT/locations/LOCATION/keyRings/KEYRING/cryptoKeys/KEY`, 'key', 'keyring');
     return key;
   }
-  if (typeof args.flags.keyring !== 'string') throw new UsageError('Missing --keyring: the key ring the key is in', 'gcp-missing-required', 'keyring');
-  return `${keyRingName(args, 'keyring')}/cryptoKeys/${key}`;
+  if (typeof args.flags.keyring !== 'string') throw unresolvedResource('Missing --keyring: the key ring the key is in', 'key', 'keyring');
+  return `${keyRingName(args, 'keyring', 'key')}/cryptoKeys/${key}`;
 }
 
 const positional = { metavar: 'KEY', check: checks.kmsId };
@@ -88,13 +88,14 @@ const create: CommandSpec<CreateCryptoKeyInput> = {
     purpose: { takesValue: true, required: true, choices: Object.keys(PURPOSES) },
     'default-algorithm': { takesValue: true, choices: [...new Set(Object.values(ALGORITHMS).flat())] },
     'protection-level': { takesValue: true, choices: PROTECTION_LEVELS },
-    labels: { takesValue: true, check: checks.labels },
-    'rotation-period': { takesValue: true, check: checks.duration },
-    'next-rotation-time': { takesValue: true, check: checks.time },
-    'destroy-scheduled-duration': { takesValue: true, check: checks.duration },
+    labels: { takesValue: true, check: checks.labels, parsedByGcloud: true },
+    'rotation-period': { takesValue: true, check: checks.duration, parsedByGcloud: true },
+    'next-rotation-time': { takesValue: true, check: checks.time, parsedByGcloud: true },
+    'destroy-scheduled-duration': { takesValue: true, check: checks.duration, parsedByGcloud: true },
     'skip-initial-version-creation': { takesValue: false },
     'import-only': { takesValue: false },
   },
+  synopsis: '(KEY : --keyring=KEYRING --location=LOCATION) --purpose=PURPOSE',
   request(args) {
     const name = cryptoKeyName(args);
     const purpose = flagValue(args, 'purpose') as keyof typeof PURPOSES | undefined;
@@ -141,6 +142,7 @@ const describe: CommandSpec<{ name: string }> = {
   mutating: false,
   positional,
   flags: resourceFlags,
+  synopsis: '(KEY : --keyring=KEYRING --location=LOCATION)',
   request: (args) => ({ name: cryptoKeyName(args) }),
   describe: (input) => input.name,
   async send(input, apis) {
@@ -152,5 +154,8 @@ const describe: CommandSpec<{ name: string }> = {
 export const keyCommands: CommandSpec<any>[] = [
   create,
   describe,
-  ...policyCommands({ group: 'kms keys', service: 'KMS', positional, flags: resourceFlags, resource: cryptoKeyName, store: kmsPolicyStore }),
+  ...policyCommands({
+    group: 'kms keys', service: 'KMS', positional, flags: resourceFlags, synopsis: '(KEY : --keyring=KEYRING --location=LOCATION)', noticeKind: 'key',
+    resource: cryptoKeyName, store: kmsPolicyStore,
+  }),
 ];

@@ -110,7 +110,13 @@ interface PolicyCommandsOptions {
   positional: CommandSpec['positional'];
   /** Flags that name the resource (`--keyring`, `--location`). */
   flags: Record<string, FlagSpec>;
+  /** gcloud's usage synopsis of the resource (`(KEY : --keyring=KEYRING --location=LOCATION)`). */
+  synopsis: string;
+  /** How gcloud names the resource in `Updated IAM policy for key [k].` */
+  noticeKind: string;
   resource(args: Args): string;
+  /** Where get-iam-policy reads its resource otherwise than add-iam-policy-binding (a Python command vs a declarative one). */
+  get?: { synopsis: string; resource(args: Args): string };
   store(apis: Apis, resource: string): PolicyStore;
 }
 
@@ -122,7 +128,8 @@ export function policyCommands(o: PolicyCommandsOptions): [CommandSpec<{ resourc
     mutating: false,
     positional: o.positional,
     flags: o.flags,
-    request: (args) => ({ resource: o.resource(args) }),
+    synopsis: o.get?.synopsis ?? o.synopsis,
+    request: (args) => ({ resource: (o.get?.resource ?? o.resource)(args) }),
     describe: (input) => input.resource,
     send: (input, apis) => o.store(apis, input.resource).get(),
   };
@@ -136,6 +143,8 @@ export function policyCommands(o: PolicyCommandsOptions): [CommandSpec<{ resourc
       member: { takesValue: true, required: true, check: checks.member },
       role: { takesValue: true, required: true, check: checks.role },
     },
+    synopsis: `${o.synopsis} --member=PRINCIPAL --role=ROLE`,
+    notice: (input) => `Updated IAM policy for ${o.noticeKind} [${input.resource.slice(input.resource.lastIndexOf('/') + 1)}].\n`,
     request: (args) => ({ resource: o.resource(args), role: String(args.flags.role), member: String(args.flags.member) }),
     describe: (input) => `${input.resource} ${input.role} ${input.member}`,
     send: (input, apis, signal) => addBinding(o.store(apis, input.resource), input.role, input.member, signal),

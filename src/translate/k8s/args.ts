@@ -5,7 +5,7 @@
  * the ones this translator does not implement are marked, and a command using one falls back
  * to the real kubectl through the shell.
  */
-import { closest } from '../../check/suggest.js';
+import { closest, levenshtein } from '../../check/suggest.js';
 import type { Issue } from '../types.js';
 
 type Kind = 'bool' | 'string' | 'array' | 'int' | 'optional';
@@ -124,6 +124,24 @@ for (const verb of [
 
 export const knownVerbs = Object.keys(commands);
 
+/**
+ * kubectl's root commands in the order cobra holds them (the help groups, then config, plugin, version,
+ * api-versions, api-resources, options; `alpha` and `help` are never suggested): the order of its
+ * "Did you mean this?" list.
+ */
+const cobraOrder = [
+  'create', 'expose', 'run', 'set', 'explain', 'get', 'edit', 'delete', 'rollout', 'scale', 'autoscale', 'certificate', 'cluster-info', 'top',
+  'cordon', 'uncordon', 'drain', 'taint', 'describe', 'logs', 'attach', 'exec', 'port-forward', 'proxy', 'cp', 'auth', 'debug', 'events', 'diff',
+  'apply', 'patch', 'replace', 'wait', 'kustomize', 'label', 'annotate', 'completion', 'config', 'plugin', 'version', 'api-versions',
+  'api-resources', 'options',
+];
+
+/** cobra's SuggestionsFor: commands within 2 edits, or that start with what was typed. */
+function cobraSuggestions(word: string): string[] {
+  const w = word.toLowerCase();
+  return cobraOrder.filter((c) => levenshtein(w, c) <= 2 || c.startsWith(w));
+}
+
 export interface FlagUse {
   value: string | true;
   /** argv index of the flag (its value may be at index + 1). */
@@ -139,18 +157,37 @@ export interface ParsedArgs {
   command?: string[];
   commandIndex?: number;
   flags: Map<string, FlagUse[]>;
-  issues: Issue[];
+  issues: ArgIssue[];
   /** Why the real kubectl must run this one (a flag or command this translator does not implement). */
   unsupported: string[];
 }
 
-const issue = (argIndex: number, ruleId: Issue['ruleId'], message: string, note?: string): Issue => ({ argIndex, ruleId, message, severity: 'error', ...(note ? { note } : {}) });
+/**
+ * A problem with the command line: `message` for `runbook check`, `cli` for what kubectl prints on
+ * stderr for it (null: kubectl prints its help text, which is not reproduced).
+ */
+export interface ArgIssue extends Issue {
+  cli?: string | null;
+}
+
+const issue = (argIndex: number, ruleId: Issue['ruleId'], message: string, note?: string, cli?: string | null): ArgIssue => ({
+  argIndex, ruleId, message, severity: 'error', ...(note ? { note } : {}), ...(cli !== undefined ? { cli } : {}),
+});
 
 /** Read argv (argv[0] = `kubectl`). Never throws: problems are issues. */
 export function parseArgs(argv: string[]): ParsedArgs {
   const out: ParsedArgs = { path: [], positionals: [], flags: new Map(), issues: [], unsupported: [] };
   let def: CommandDef | undefined;
   let table = indexFlags(globalFlags);
+  // pflag's errors name the command whose flags were parsed, known only once the whole line is read.
+  const flagErrors: Array<{ issue: ArgIssue; text: string }> = [];
+  const flagError = (i: ArgIssue, text: string) => {
+    flagErrors.push({ issue: i, text });
+    out.issues.push(i);
+  };
+  // Before the verb, cobra takes an unknown `--flag`/`-f` to hold the next word, misses the command and
+  // hands the line to the plugin finder, which refuses flags there.
+  const beforeVerb = (word: string) => `Error: flags cannot be placed before plugin name: ${word}\n`;
   const use = (f: FlagDef, value: string | true, index: number, valueIndex: number) => {
     if (!f.supported) out.unsupported.push(`--${f.name}`);
     const list = out.flags.get(f.name) ?? [];
@@ -170,7 +207,9 @@ export function parseArgs(argv: string[]): ParsedArgs {
       const f = table.long.get(name);
       if (!f) {
         const guess = closest(name, [...table.long.keys()]);
-        out.issues.push(issue(i, 'k8s-unknown-flag', `Unexpected flag \`--${name}\`${def ? ` for \`kubectl ${out.path.join(' ')}\`` : ''}${guess ? `; did you mean \`--${guess}\`?` : ''}`, `see \`kubectl ${out.path.join(' ') || ''} --help\``.replace('  ', ' ')));
+        const found = issue(i, 'k8s-unknown-flag', `Unexpected flag \`--${name}\`${def ? ` for \`kubectl ${out.path.join(' ')}\`` : ''}${guess ? `; did you mean \`--${guess}\`?` : ''}`, `see \`kubectl ${out.path.join(' ') || ''} --help\``.replace('  ', ' '));
+        if (!def && eq < 0) out.issues.push({ ...found, cli: beforeVerb(a) });
+        else flagError(found, `Error: unknown flag: --${name}`);
         continue;
       }
       if (eq >= 0) use(f, a.slice(eq + 1), i, i);
@@ -179,7 +218,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
       else if (i + 1 < argv.length) {
         use(f, argv[i + 1]!, i, i + 1);
         i++;
-      } else out.issues.push(issue(i, 'k8s-bad-value', `Flag \`--${name}\` needs a value`));
+      } else flagError(issue(i, 'k8s-bad-value', `Flag \`--${name}\` needs a value`), `Error: flag needs an argument: --${name}`);
       continue;
     }
     if (a.startsWith('-') && a.length > 1) {
@@ -188,7 +227,9 @@ export function parseArgs(argv: string[]): ParsedArgs {
         const c = a[j]!;
         const f = table.short.get(c);
         if (!f) {
-          out.issues.push(issue(i, 'k8s-unknown-flag', `Unexpected shorthand flag \`-${c}\` in \`${a}\``));
+          const found = issue(i, 'k8s-unknown-flag', `Unexpected shorthand flag \`-${c}\` in \`${a}\``);
+          if (!def && a.length === 2) out.issues.push({ ...found, cli: beforeVerb(a) });
+          else flagError(found, `Error: unknown shorthand flag: '${c}' in ${a}`);
           break;
         }
         if (f.kind === 'bool') {
@@ -201,7 +242,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
         else if (i + 1 < argv.length) {
           use(f, argv[i + 1]!, i, i + 1);
           i++;
-        } else out.issues.push(issue(i, 'k8s-bad-value', `Flag \`-${c}\` needs a value`));
+        } else flagError(issue(i, 'k8s-bad-value', `Flag \`-${c}\` needs a value`), `Error: flag needs an argument: '${c}' in ${a}`);
         break;
       }
       continue;
@@ -212,7 +253,10 @@ export function parseArgs(argv: string[]): ParsedArgs {
     if (!def && !next) {
       // An unknown verb: its flags are unknown too, so nothing after it is reported.
       out.path.push(a);
-      out.issues.push(unknownVerb(a, i));
+      const flagFirst = argv.slice(1, i).find((w) => w.startsWith('-'));
+      const suggestions = cobraSuggestions(a);
+      const cli = flagFirst ? beforeVerb(flagFirst) : `Error: unknown command "${a}" for "kubectl"${suggestions.length ? `\n\nDid you mean this?\n${suggestions.map((x) => `\t${x}\n`).join('')}` : ''}\n`;
+      out.issues.push({ ...unknownVerb(a, i), cli });
       return out;
     }
     if (next) {
@@ -224,10 +268,19 @@ export function parseArgs(argv: string[]): ParsedArgs {
     out.positionals.push({ value: a, index: i });
   }
   if (def && !def.translated) out.unsupported.push(`kubectl ${out.path.join(' ')}`);
+  const commandPath = ['kubectl', ...out.path].join(' ');
+  for (const { issue: i, text } of flagErrors) i.cli = `${text}\nSee '${commandPath} --help' for usage.\n`;
   if (def?.sub && !out.issues.length) {
     const subs = Object.keys(def.sub);
-    if (out.positionals.length) out.issues.push(issue(out.positionals[0]!.index, 'k8s-unknown-verb', `Unexpected \`kubectl ${out.path.join(' ')} ${out.positionals[0]!.value}\`${hint(out.positionals[0]!.value, subs)}, expected one of ${subs.join(', ')}`));
-    else if (!(out.path[0] === 'create' && out.flags.has('filename'))) out.issues.push(issue(argv.length - 1, 'k8s-bad-value', `\`kubectl ${out.path.join(' ')}\` needs a subcommand: ${subs.join(', ')}`));
+    // `kubectl create` runs itself (-f); `rollout` and `create secret` only group their subcommands.
+    const runnable = out.path.length === 1 && out.path[0] === 'create';
+    const words = out.positionals.map((p) => p.value).join(' ');
+    if (out.positionals.length) {
+      const cli = runnable ? `error: Unexpected args: [${words}]` : `error: unknown command "${words}"`;
+      out.issues.push(issue(out.positionals[0]!.index, 'k8s-unknown-verb', `Unexpected \`kubectl ${out.path.join(' ')} ${out.positionals[0]!.value}\`${hint(out.positionals[0]!.value, subs)}, expected one of ${subs.join(', ')}`, undefined, `${cli}\nSee '${commandPath} -h' for help and examples\n`));
+    } else if (!(runnable && out.flags.has('filename'))) {
+      out.issues.push(issue(argv.length - 1, 'k8s-bad-value', `\`kubectl ${out.path.join(' ')}\` needs a subcommand: ${subs.join(', ')}`, undefined, runnable ? 'error: must specify one of -f and -k\n' : null));
+    }
   }
   return out;
 }

@@ -106,6 +106,7 @@ export class Session {
             .map((r) => ({
               group, version, kind: String(r.kind), plural: String(r.name), singular: String(r.singularName || String(r.kind).toLowerCase()),
               namespaced: !!r.namespaced, shortNames: (r.shortNames as string[] | undefined) ?? [], verbs: (r.verbs as string[] | undefined) ?? [],
+              ...(Array.isArray(r.categories) && r.categories.length ? { categories: r.categories as string[] } : {}),
             })),
         )
         .catch((error: unknown) => {
@@ -141,6 +142,23 @@ export class Session {
     const found = lists.flat().find((r) => matches(r, typed));
     if (!found) throw new K8sError(`error: the server doesn't have a resource type "${typed}"`);
     return found;
+  }
+
+  /**
+   * kubectl's category expansion (client-go restmapper's discoveryCategoryExpander): every resource whose
+   * discovery lists the category, in discovery order (core first, then the groups as /apis lists them),
+   * each group/resource once; undefined when no resource lists it.
+   */
+  async category(name: string): Promise<ResourceInfo[] | undefined> {
+    const lists = await Promise.all((await this.groupVersions()).map((gv) => this.resourcesOf(gv)));
+    const seen = new Set<string>();
+    const found = lists.flat().filter((r) => {
+      const key = `${r.group}/${r.plural}`;
+      if (!r.categories?.includes(name) || seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    return found.length ? found : undefined;
   }
 
   /** The resource behind an object's apiVersion and kind (files given to apply/create -f). */

@@ -3,10 +3,15 @@
  * the Status `reason` of API errors, the exit code of exec'd commands.
  */
 
-export const K8S_RULE_IDS = ['k8s-unknown-verb', 'k8s-unknown-flag', 'k8s-bad-value'] as const;
+/** `k8s-not-translated`: valid kubectl that this translator does not reproduce (the real kubectl runs it). */
+export const K8S_RULE_IDS = ['k8s-unknown-verb', 'k8s-unknown-flag', 'k8s-bad-value', 'k8s-not-translated'] as const;
 export type K8sRuleId = (typeof K8S_RULE_IDS)[number];
 
-/** The command line is wrong (kubectl would refuse it before contacting the server). */
+/**
+ * The command line is wrong (kubectl would refuse it before contacting the server), or, with ruleId
+ * `k8s-not-translated`, right but not one this translator reproduces. `message` is for `runbook check`;
+ * `cli` is what kubectl itself prints on stderr for it, when that differs from the message.
+ */
 export class K8sUsageError extends Error {
   override readonly name = 'K8sUsageError';
   constructor(
@@ -14,6 +19,8 @@ export class K8sUsageError extends Error {
     readonly ruleId: K8sRuleId,
     readonly argIndex: number,
     readonly note?: string,
+    /** null: kubectl prints its help text here, which the translator does not reproduce. */
+    readonly cli?: string | null,
   ) {
     super(message);
   }
@@ -30,6 +37,8 @@ export class K8sApiError extends Error {
     readonly reason: string,
     readonly statusMessage: string,
     readonly details?: Record<string, unknown>,
+    /** kubectl reports it inside its own error, `error: <wrap><statusMessage>` (`failed to create configmap: `). */
+    readonly wrap?: string,
   ) {
     super(`Error from server (${reason}): ${statusMessage}`);
     this.name = reason || 'ServerError';
@@ -56,6 +65,22 @@ export class K8sExecError extends Error {
     const tail = stderr.trim().split('\n').filter(Boolean).slice(-5).join('\n');
     super(`command terminated with exit code ${exitCode}${tail ? `: ${tail}` : ''}`);
   }
+}
+
+/** Several failures of one command (`kubectl get pod a b` when neither exists): kubectl reports each. */
+export class K8sErrors extends Error {
+  override readonly name = 'K8sErrors';
+  constructor(readonly errors: unknown[]) {
+    super(errors.map((e) => (e instanceof Error ? e.message : String(e))).join('\n'));
+  }
+}
+
+/** What kubectl had printed on stdout before it failed (the objects created before the refused one, the gets found). */
+const printed = new WeakMap<object, string>();
+
+export function withPrinted<E>(error: E, stdout: string): E {
+  if (stdout && error && typeof error === 'object') printed.set(error, stdout);
+  return error;
 }
 
 /** Status from an ApiException body (string or parsed JSON). */
@@ -101,4 +126,47 @@ export function isRetryable(error: unknown): boolean {
   const e = error as { code?: unknown; errno?: unknown; cause?: { code?: unknown } } | null;
   const code = e?.code ?? e?.errno ?? e?.cause?.code;
   return typeof code === 'string' && retryableCodes.has(code);
+}
+
+/** No SDK translation for the command: the real kubectl should run it (when it is installed). */
+export function isUntranslatable(error: unknown): boolean {
+  return error instanceof K8sUsageError && (error.ruleId === 'k8s-not-translated' || error.cli === null);
+}
+
+/**
+ * What kubectl prints on stderr and exits with when a command fails (kubectl's cmdutil.CheckErr and
+ * StandardErrorMessage): `Error from server (Reason): …`, the Invalid form listing each cause, the exec'd
+ * command's own exit status, `error: …` for the rest. `stdout` is what kubectl had printed before it
+ * failed (the exec'd command's output).
+ */
+export function kubectlFailure(error: unknown): { stderr: string; exitCode: number; stdout?: string } {
+  if (error instanceof K8sExecError) return { stdout: error.stdout, stderr: `${error.stderr}command terminated with exit code ${error.exitCode}\n`, exitCode: error.exitCode };
+  const stdout = error && typeof error === 'object' ? printed.get(error) : undefined;
+  const errors = error instanceof K8sErrors ? error.errors : [error];
+  return { stderr: errors.map(failureText).join(''), exitCode: 1, ...(stdout ? { stdout } : {}) };
+}
+
+function failureText(error: unknown): string {
+  const line = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
+  if (error instanceof K8sUsageError) return line(error.cli ?? withErrorPrefix(error.message));
+  if (error instanceof K8sApiError) return line(apiErrorText(error));
+  const message = error instanceof Error ? error.message : String(error);
+  // K8sError messages are kubectl's own words, prefixed or not (`The connection to the server … was refused`).
+  return line(error instanceof K8sError ? message : withErrorPrefix(message));
+}
+
+const withErrorPrefix = (message: string) => (message.startsWith('error: ') ? message : `error: ${message}`);
+
+function apiErrorText(e: K8sApiError): string {
+  if (e.wrap !== undefined) return `error: ${e.wrap}${e.statusMessage}`;
+  if (e.reason === 'Invalid') {
+    const d = e.details ?? {};
+    const causes = ((d.causes as Array<{ field?: string; message?: string }> | undefined) ?? []).map((c) => `${c.field ?? ''}: ${c.message ?? ''}`);
+    const head = d.kind || d.name ? `The ${String(d.kind ?? '')} ${JSON.stringify(String(d.name ?? ''))} is invalid` : 'The request is invalid';
+    if (!Object.keys(d).length) return head;
+    if (causes.length === 1) return `${head}: ${causes[0]}`;
+    return causes.length ? `${head}: \n${causes.map((c) => `* ${c}\n`).join('')}` : head;
+  }
+  if (e.reason === 'Unauthorized') return `error: You must be logged in to the server (${e.statusMessage})`;
+  return e.message;
 }

@@ -65,7 +65,8 @@ export function printTables(tables: TableResult[], options: { wide?: boolean; no
     if (options.showLabels) header.push('LABELS');
     blocks.push(columnize(options.noHeaders ? rows : [header, ...rows]));
   }
-  return blocks.join('\n');
+  // A blank line between types, unless headers are off (kubectl's separator comes with a header).
+  return blocks.join(options.noHeaders ? '' : '\n');
 }
 
 function cellText(v: unknown): string {

@@ -13,6 +13,8 @@ export interface ResourceInfo {
   namespaced: boolean;
   shortNames: string[];
   verbs?: string[];
+  /** Discovery's `categories` (`all` on pods, services, deployments…): names that stand for several types. */
+  categories?: string[];
 }
 
 const b = (gv: string, kind: string, plural: string, namespaced: boolean, ...shortNames: string[]): ResourceInfo => {

@@ -5,14 +5,32 @@
  */
 import type { SendContext } from '../types.js';
 import { connect, type Session } from './client.js';
-import { K8sApiError, K8sError, K8sExecError } from './errors.js';
+import { K8sApiError, K8sError, K8sErrors, K8sExecError, withPrinted } from './errors.js';
+import { formatResult } from './format.js';
 import { findResults, parseJsonPath, type JsonValue } from './jsonpath.js';
-import { typeNameOf, type ResourceInfo } from './resources.js';
+import { builtinFor, typeNameOf, type ResourceInfo } from './resources.js';
 import type { K8sCall, K8sRequest, K8sResult, Obj, ResourceRef, Selection, TableResult, WriteAction } from './types.js';
 
 type Req<V extends K8sRequest['verb']> = Extract<K8sCall['k8s'], { verb: V }>;
 
+/** A verb failed after part of it succeeded: kubectl prints that part, then the error. */
+class PartlyDone {
+  constructor(
+    readonly error: unknown,
+    readonly done: K8sResult,
+  ) {}
+}
+
 export async function sendK8s(call: K8sCall, context: SendContext): Promise<K8sResult> {
+  try {
+    return await sendVerb(call, context);
+  } catch (error) {
+    if (error instanceof PartlyDone) throw withPrinted(error.error, formatResult(error.done, call));
+    throw error;
+  }
+}
+
+async function sendVerb(call: K8sCall, context: SendContext): Promise<K8sResult> {
   const k = call.k8s;
   // Client-side dry runs never contact the cluster.
   if ((k.verb === 'create' || k.verb === 'apply') && k.dryRun === 'client') {
@@ -48,22 +66,36 @@ function forServer(object: Obj): Obj {
   return out;
 }
 
+/** How `kubectl create <generator>` words a refusal (create_configmap.go, create_secret.go…); namespace's is the server's own. */
+const generatorErrors: Record<string, string> = {
+  ConfigMap: 'failed to create configmap: ',
+  ServiceAccount: 'failed to create serviceaccount: ',
+  Secret: 'failed to create secret ',
+};
+
 async function create(session: Session, k: Req<'create'>): Promise<K8sResult> {
   if (!k.objects) throw new K8sError('error: no objects passed to create (nothing was read from stdin)');
   const items: Extract<K8sResult, { kind: 'written' }>['items'] = [];
-  let firstError: unknown;
-  for (const object of k.objects) {
+  const errors: unknown[] = [];
+  for (const [i, object] of k.objects.entries()) {
     try {
       const info = await session.resolveKind(String(object.apiVersion), String(object.kind));
       const created = await session.create(info, forServer(object), { dryRun: k.dryRun === 'server', fieldManager: k.fieldManager });
       items.push({ object: created, action: 'created', created: true, changed: true });
     } catch (error) {
-      // kubectl creates what it can and reports the rest: so does this, then fails with the first error.
-      firstError ??= error;
+      // kubectl creates what it can and reports each refusal, naming the file (cmdutil.AddSourceToErr),
+      // or, for most generators, inside its own error.
+      const file = k.files?.[i];
+      const wrap = generatorErrors[String(object.kind)];
+      if (!(error instanceof K8sApiError)) errors.push(error);
+      else if (file) errors.push(new K8sApiError(error.code, error.reason, `error when creating ${JSON.stringify(file)}: ${error.statusMessage}`, error.details));
+      else if (k.source === 'generator' && wrap !== undefined) errors.push(new K8sApiError(error.code, error.reason, error.statusMessage, error.details, wrap));
+      else errors.push(error);
     }
   }
-  if (firstError) throw firstError;
-  return { kind: 'written', items, ...(k.dryRun ? { dryRun: k.dryRun } : {}) };
+  const result: K8sResult = { kind: 'written', items, ...(k.dryRun ? { dryRun: k.dryRun } : {}) };
+  if (errors.length) throw new PartlyDone(errors.length === 1 ? errors[0] : new K8sErrors(errors), result);
+  return result;
 }
 
 async function apply(session: Session, k: Req<'apply'>): Promise<K8sResult> {
@@ -90,8 +122,7 @@ async function apply(session: Session, k: Req<'apply'>): Promise<K8sResult> {
 /** The objects a selection names (each read), or lists (selector / --all / a bare type). */
 async function targets(session: Session, selection: Selection, allNamespaces = false): Promise<Array<{ info: ResourceInfo; object: Obj }>> {
   const out: Array<{ info: ResourceInfo; object: Obj }> = [];
-  for (const ref of selection.refs) {
-    const info = await resolveRef(session, ref);
+  for (const { ref, info } of await resolveRefs(session, selection.refs)) {
     if (ref.name) out.push({ info, object: await session.read(info, info.namespaced ? (ref.namespace ?? session.namespace) : undefined, ref.name) });
     else {
       const list = await session.list(info, allNamespaces ? undefined : session.namespace, selection);
@@ -104,6 +135,30 @@ async function targets(session: Session, selection: Selection, allNamespaces = f
 function resolveRef(session: Session, ref: ResourceRef): Promise<ResourceInfo> {
   return ref.apiVersion ? session.resolveKind(ref.apiVersion, ref.type) : session.resolve(ref.type);
 }
+
+/**
+ * The resources a selection names, as kubectl's resource builder finds them: a category (`all`) becomes
+ * the types discovery lists under it (categories win over type names, but a built-in type's name is never
+ * a category, which spares the discovery of every group), and a type asked for twice (`pods,po`,
+ * `all,pods`) is listed once.
+ */
+async function resolveRefs(session: Session, refs: ResourceRef[]): Promise<Array<{ ref: ResourceRef; info: ResourceInfo }>> {
+  const out: Array<{ ref: ResourceRef; info: ResourceInfo }> = [];
+  const listed = new Set<string>();
+  for (const ref of refs) {
+    const expanded = ref.apiVersion || ref.slashForm || builtinFor(ref.type) ? undefined : await session.category(ref.type);
+    if (expanded && expanded.length > 1 && ref.name) throw new K8sError('error: you must specify only one resource');
+    for (const info of expanded ?? [await resolveRef(session, ref)]) {
+      const key = typeKey(info);
+      if (!ref.name && listed.has(key)) continue;
+      if (!ref.name) listed.add(key);
+      out.push({ ref, info });
+    }
+  }
+  return out;
+}
+
+const typeKey = (info: ResourceInfo) => `${info.group}/${info.plural}`;
 
 /** List items come without apiVersion and kind; kubectl puts them back. */
 function withType(info: ResourceInfo, item: Obj): Obj {
@@ -160,21 +215,31 @@ async function annotate(session: Session, k: Req<'annotate' | 'label'>): Promise
 
 async function get(session: Session, k: Req<'get'>): Promise<K8sResult> {
   const allNamespaces = !!k.conn.allNamespaces;
-  const types = new Set(k.selection.refs.map((r) => r.type));
-  const multipleTypes = types.size > 1;
-  const single = k.selection.refs.length === 1 && !!k.selection.refs[0]!.name;
+  const found = await resolveRefs(session, k.selection.refs);
+  // `kind/name` names when more than one type was asked for (after expansion and duplicates: `pods,po` is one).
+  const multipleTypes = new Set(found.map((f) => typeKey(f.info))).size > 1;
+  const single = found.length === 1 && !!found[0]!.ref.name;
+  // A name that is not there is reported after what was found, as kubectl does; --ignore-not-found drops it.
+  const errors: unknown[] = [];
+  const missed = (error: unknown) => {
+    if (!(k.ignoreNotFound && error instanceof K8sApiError && error.code === 404)) errors.push(error);
+  };
+  const done = (result: K8sResult): K8sResult => {
+    if (errors.length) throw new PartlyDone(errors.length === 1 ? errors[0] : new K8sErrors(errors), result);
+    return result;
+  };
   if (k.output.format === 'default' || k.output.format === 'wide') {
     const tables: TableResult[] = [];
     const byType = new Map<string, TableResult>();
-    for (const ref of k.selection.refs) {
-      const info = await resolveRef(session, ref);
+    for (const { ref, info } of found) {
       const ns = info.namespaced && !allNamespaces ? (ref.namespace ?? session.namespace) : undefined;
       let table: Obj;
       try {
         table = await session.table(info, ns, ref.name, k.selection);
       } catch (error) {
-        if (k.ignoreNotFound && error instanceof K8sApiError && error.code === 404) continue;
-        throw error;
+        if (!ref.name) throw error;
+        missed(error);
+        continue;
       }
       const key = typeNameOf(info);
       let t = byType.get(key);
@@ -185,25 +250,26 @@ async function get(session: Session, k: Req<'get'>): Promise<K8sResult> {
       }
       t.rows.push(...((table.rows as Obj[] | undefined) ?? []).map((r) => ({ cells: (r.cells as unknown[]) ?? [], ...(r.object ? { object: r.object as Obj } : {}) })));
     }
-    return { kind: 'read', objects: [], list: !single, tables, multipleTypes };
+    // kubectl's notice when a table printed nothing (get.go: trackingWriter.Written == 0), on stderr.
+    const namespaced = !allNamespaces && found.every((f) => f.info.namespaced);
+    const empty = !k.ignoreNotFound && tables.every((t) => !t.rows.length);
+    return done({ kind: 'read', objects: [], list: !single, tables, multipleTypes, ...(empty ? { stderr: namespaced ? `No resources found in ${session.namespace} namespace.\n` : 'No resources found\n' } : {}) });
   }
   const objects: Obj[] = [];
-  for (const ref of k.selection.refs) {
-    const info = await resolveRef(session, ref);
+  for (const { ref, info } of found) {
     const ns = info.namespaced && !allNamespaces ? session.namespace : undefined;
     if (ref.name) {
       try {
         objects.push(await session.read(info, info.namespaced ? (ref.namespace ?? session.namespace) : undefined, ref.name));
       } catch (error) {
-        if (k.ignoreNotFound && error instanceof K8sApiError && error.code === 404) continue;
-        throw error;
+        missed(error);
       }
     } else {
       const list = await session.list(info, ns, k.selection);
       objects.push(...((list.items as Obj[] | undefined) ?? []).map((item) => withType(info, item)));
     }
   }
-  return { kind: 'read', objects, list: !single, multipleTypes };
+  return done({ kind: 'read', objects, list: !single, multipleTypes });
 }
 
 // ---- wait ----
@@ -234,8 +300,7 @@ const plural = (info: ResourceInfo) => (info.group ? `${info.plural}.${info.grou
 async function wait(session: Session, k: Req<'wait'>): Promise<K8sResult> {
   const cond = k.condition;
   const named: Array<{ info: ResourceInfo; name: string }> = [];
-  for (const ref of k.selection.refs) {
-    const info = await session.resolve(ref.type);
+  for (const { ref, info } of await resolveRefs(session, k.selection.refs)) {
     if (ref.name) named.push({ info, name: ref.name });
     else {
       const list = await session.list(info, session.namespace, k.selection);
@@ -397,7 +462,8 @@ async function exec(session: Session, k: Req<'exec'>, signal?: AbortSignal, stdi
     if (!container) throw new K8sError(`error: pod ${k.pod} has no containers`);
     if (containers.length > 1 && !k.quiet && !annotated) stderr = `Defaulted container "${container}" out of: ${containers.join(', ')}\n`;
   } else if (!containers.includes(container)) {
-    throw new K8sError(`error: container ${container} not found in pod ${k.pod}`);
+    // The API server's refusal (pod strategy's ExecLocation), said here because client-node's WebSocket drops the 400's body.
+    throw new K8sApiError(400, 'BadRequest', `container ${container} is not valid for pod ${k.pod}`);
   }
   const result = await session.exec(session.namespace, k.pod, container, k.command, k.stdin ? (stdin ?? k.stdinText ?? '') : undefined);
   if (result.exitCode !== 0) throw new K8sExecError(result.exitCode, result.stdout, stderr + result.stderr, k.command);

@@ -5,7 +5,7 @@
  * `<…>` placeholders (unknown before the run) are accepted.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve, basename } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { Issue, TranslateContext } from '../types.js';
 import { flagBool, flagValue, flagValues, parseArgs, type ParsedArgs } from './args.js';
@@ -15,7 +15,8 @@ import { displayKind } from './resources.js';
 import type { Connection, K8sCall, K8sRequest, Obj, Output, ResourceRef, Selection, WaitCondition } from './types.js';
 import { isReadOnlyCommand } from './vault.js';
 
-type Report = (argIndex: number, ruleId: K8sRuleId, message: string, note?: string) => void;
+/** One problem: where, which rule, the message for `runbook check`, and what kubectl prints for it (see K8sUsageError). */
+type Report = (argIndex: number, ruleId: K8sRuleId, message: string, note?: string, cli?: string | null) => void;
 
 const FIELD_MANAGER = 'runbook';
 const placeholder = (v: string) => /<[^<>]*>/.test(v);
@@ -24,17 +25,22 @@ const placeholder = (v: string) => /<[^<>]*>/.test(v);
 export function buildCall(argv: string[], context: TranslateContext, parsed: ParsedArgs = parseArgs(argv), report?: Report): K8sCall | undefined {
   const fail: Report =
     report ??
-    ((argIndex, ruleId, message, note) => {
-      throw new K8sUsageError(message, ruleId, argIndex, note);
+    ((argIndex, ruleId, message, note, cli) => {
+      throw new K8sUsageError(message, ruleId, argIndex, note, cli);
     });
-  for (const i of parsed.issues) fail(i.argIndex, i.ruleId as K8sRuleId, i.message, i.note);
+  // A command or flag only the real kubectl implements: nothing else about it is this translator's to judge.
+  if (parsed.unsupported.length) {
+    fail(1, 'k8s-not-translated', `\`${parsed.unsupported[0]}\` is not translated: the real kubectl runs it`);
+    return undefined;
+  }
+  for (const i of parsed.issues) fail(i.argIndex, i.ruleId as K8sRuleId, i.message, i.note, i.cli);
   if (parsed.issues.length) return undefined;
   const b = new Builder(argv, context, parsed, fail);
   try {
     return b.build();
   } catch (error) {
     if (error instanceof K8sUsageError && report) {
-      report(error.argIndex, error.ruleId, error.message, error.note);
+      report(error.argIndex, error.ruleId, error.message, error.note, error.cli);
       return undefined;
     }
     throw error;
@@ -49,8 +55,14 @@ class Builder {
     readonly report: Report,
   ) {}
 
-  private bad(index: number, message: string, note?: string): never {
-    throw new K8sUsageError(message, 'k8s-bad-value', index, note);
+  /** kubectl refuses the command: `cli` is its own wording when the message is not already kubectl's. */
+  private bad(index: number, message: string, note?: string, cli?: string): never {
+    throw new K8sUsageError(message, 'k8s-bad-value', index, note, cli);
+  }
+
+  /** Valid kubectl this translator does not reproduce: the real kubectl runs it. */
+  private untranslated(index: number, message: string): never {
+    throw new K8sUsageError(message, 'k8s-not-translated', index);
   }
 
   build(): K8sCall {
@@ -95,14 +107,15 @@ class Builder {
     if (kubeconfig && typeof kubeconfig.value === 'string') conn.kubeconfig = this.resolvePath(kubeconfig.value) ?? resolve(this.ctx.cwd, kubeconfig.value);
     if (context && typeof context.value === 'string') conn.context = context.value;
     if (namespace && typeof namespace.value === 'string') {
-      if (!placeholder(namespace.value) && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace.value)) this.bad(namespace.valueIndex, `Invalid namespace \`${namespace.value}\`: expected a DNS-1123 label (lowercase letters, digits, \`-\`)`);
+      // kubectl sends any namespace and the server answers (an empty list, or Invalid): checked only before the run.
+      if (this.ctx.planning && !placeholder(namespace.value) && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace.value)) this.bad(namespace.valueIndex, `Invalid namespace \`${namespace.value}\`: expected a DNS-1123 label (lowercase letters, digits, \`-\`)`);
       conn.namespace = namespace.value;
     }
     if (flagBool(this.p, 'all-namespaces')) conn.allNamespaces = true;
     if (timeout && typeof timeout.value === 'string' && timeout.value !== '0') {
       const ms = /^\d+$/.test(timeout.value) ? Number(timeout.value) * 1000 : parseGoDuration(timeout.value);
       if (ms === undefined) {
-        if (!placeholder(timeout.value)) this.bad(timeout.valueIndex, `Invalid --request-timeout \`${timeout.value}\`: expected a duration such as 30s or 1m`);
+        if (!placeholder(timeout.value)) this.bad(timeout.valueIndex, `Invalid --request-timeout \`${timeout.value}\`: expected a duration such as 30s or 1m`, undefined, 'error: Invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)');
       } else conn.requestTimeoutMs = ms;
     }
     return conn;
@@ -118,15 +131,17 @@ class Builder {
     const eq = value.indexOf('=');
     const name = eq < 0 ? value : value.slice(0, eq);
     if (name === 'jsonpath' || name === 'jsonpath-as-json') {
-      if (eq < 0) this.bad(o.valueIndex, `Unexpected \`-o ${value}\`: expected a template, e.g. -o jsonpath='{.metadata.name}'`);
+      if (eq < 0) this.bad(o.valueIndex, `Unexpected \`-o ${value}\`: expected a template, e.g. -o jsonpath='{.metadata.name}'`, undefined, 'error: template format specified but no template given');
       const template = value.slice(eq + 1);
       this.checkTemplate(template, o.valueIndex);
       return { format: name, template, ...(showManagedFields ? { showManagedFields } : {}) };
     }
     if (allowed.includes(name) && name !== 'default' && eq < 0) return { format: name as 'json', ...extra };
-    const formats = ['custom-columns', 'custom-columns-file', 'go-template', 'go-template-file', 'json', 'jsonpath', 'jsonpath-as-json', 'jsonpath-file', 'name', 'template', 'templatefile', ...(allowed.includes('wide') ? ['wide'] : []), 'yaml'];
-    if (formats.includes(name)) this.bad(o.valueIndex, `\`-o ${name}\` is not translated`);
-    return this.bad(o.valueIndex, `Unexpected output format \`${value}\`, expected one of ${formats.join(', ')}`);
+    // kubectl's printers: get's human-readable ones (custom-columns, wide) only for get.
+    const formats = [...(allowed.includes('wide') ? ['custom-columns', 'custom-columns-file'] : []), 'go-template', 'go-template-file', 'json', 'jsonpath', 'jsonpath-as-json', 'jsonpath-file', 'name', 'template', 'templatefile', ...(allowed.includes('wide') ? ['wide'] : []), 'yaml'];
+    const templated = ['custom-columns', 'custom-columns-file', 'go-template', 'go-template-file', 'jsonpath-file', 'template', 'templatefile'];
+    if (templated.includes(name)) this.untranslated(o.valueIndex, `\`-o ${name}\` is not translated`);
+    return this.bad(o.valueIndex, `Unexpected output format \`${value}\`, expected one of ${formats.join(', ')}`, undefined, `error: unable to match a printer suitable for the output format ${JSON.stringify(value)}, allowed formats are: ${formats.join(',')}`);
   }
 
   private checkTemplate(template: string, index: number): void {
@@ -165,14 +180,18 @@ class Builder {
 
   private createGenerator(what: string, conn: Connection): K8sRequest {
     const [nameArg, ...extra] = this.p.positionals;
-    if (!nameArg || extra.length) this.bad(nameArg ? extra[0]!.index : this.argv.length - 1, `\`kubectl create ${what}\` takes exactly one NAME, got ${this.p.positionals.length}`);
+    if (!nameArg || extra.length) {
+      this.bad(nameArg ? extra[0]!.index : this.argv.length - 1, `\`kubectl create ${what}\` takes exactly one NAME, got ${this.p.positionals.length}`, undefined, `error: exactly one NAME is required, got ${this.p.positionals.length}\nSee 'kubectl create ${what} -h' for help and examples`);
+    }
     const name = nameArg.value;
-    if (!placeholder(name) && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) this.bad(nameArg.index, `Invalid name \`${name}\`: expected lowercase letters, digits, \`-\` and \`.\` (a DNS-1123 subdomain)`);
+    // As for namespaces: at run time the server's Invalid answer is what kubectl prints.
+    const check = this.ctx.planning && !placeholder(name);
+    if (check && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) this.bad(nameArg.index, `Invalid name \`${name}\`: expected lowercase letters, digits, \`-\` and \`.\` (a DNS-1123 subdomain)`);
     const meta = (namespaced: boolean) => ({ name, ...(namespaced && conn.namespace ? { namespace: conn.namespace } : {}), creationTimestamp: null });
     let object: Obj;
     switch (what) {
       case 'namespace':
-        if (!placeholder(name) && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) this.bad(nameArg.index, `Invalid namespace name \`${name}\`: expected a DNS-1123 label`);
+        if (check && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) this.bad(nameArg.index, `Invalid namespace name \`${name}\`: expected a DNS-1123 label`);
         object = { kind: 'Namespace', apiVersion: 'v1', metadata: meta(false), spec: {}, status: {} };
         break;
       case 'serviceaccount':
@@ -190,7 +209,7 @@ class Builder {
         break;
       }
       default:
-        throw new K8sUsageError(`\`kubectl create ${what}\` is not translated`, 'k8s-unknown-verb', 2);
+        return this.untranslated(2, `\`kubectl create ${what}\` is not translated`);
     }
     return { verb: 'create', objects: [object], source: 'generator', output: this.output(['name', 'json', 'yaml']), fieldManager: this.fieldManager(), ...optional('dryRun', this.dryRun()) };
   }
@@ -212,6 +231,10 @@ class Builder {
       const eq = spec.indexOf('=');
       const [key, path] = eq < 0 ? [undefined, spec] : [spec.slice(0, eq), spec.slice(eq + 1)];
       if (key === '' || path === '') this.bad(f.valueIndex, `key names or file paths cannot be empty: --from-file=${spec}`);
+      if (path === '/dev/stdin') {
+        add(key ?? 'stdin', this.stdinOrPlaceholder(f.valueIndex, `--from-file=${spec}`), f.valueIndex);
+        continue;
+      }
       const full = this.resolvePath(path);
       if (!full) {
         if (this.ctx.planning) {
@@ -236,12 +259,14 @@ class Builder {
     }
     for (const f of flagValues(this.p, 'from-env-file')) {
       const path = String(f.value);
-      const full = this.resolvePath(path);
+      const full = path === '/dev/stdin' ? path : this.resolvePath(path);
       if (!full) {
         if (this.ctx.planning) continue;
         this.bad(f.valueIndex, `error reading ${path}: no such file or directory`);
       }
-      for (const line of readFileSync(full, 'utf8').split('\n')) {
+      if (full === '/dev/stdin' && this.ctx.stdin === undefined && this.ctx.planning) continue;
+      const text = full === '/dev/stdin' ? this.stdinOrPlaceholder(f.valueIndex, `--from-env-file=${path}`) : readFileSync(full, 'utf8');
+      for (const line of text.split('\n')) {
         const t = line.replace(/^\uFEFF/, '').trimStart();
         if (!t || t.startsWith('#')) continue;
         const eq = t.indexOf('=');
@@ -255,7 +280,11 @@ class Builder {
   private createFromFiles(): K8sRequest {
     if (!flagValues(this.p, 'filename').length) this.bad(1, '`kubectl create` needs -f FILENAME or a subcommand (namespace, serviceaccount, configmap, secret generic)');
     if (this.p.positionals.length) this.bad(this.p.positionals[0]!.index, `Unexpected argument \`${this.p.positionals[0]!.value}\` for \`kubectl create -f\``);
-    return { verb: 'create', objects: this.manifests(), source: 'file', output: this.output(['name', 'json', 'yaml']), fieldManager: this.fieldManager(), ...optional('dryRun', this.dryRun()) };
+    const read = this.manifestSources();
+    return {
+      verb: 'create', objects: read && read.map((r) => r.object), source: 'file', ...(read ? { files: read.map((r) => r.file) } : {}),
+      output: this.output(['name', 'json', 'yaml']), fieldManager: this.fieldManager(), ...optional('dryRun', this.dryRun()),
+    };
   }
 
   private apply(conn: Connection): K8sRequest {
@@ -276,13 +305,18 @@ class Builder {
 
   /** Objects from every `-f` (file, directory, or `-` for stdin); null when only known at run time. */
   private manifests(): Obj[] | null {
-    const objects: Obj[] = [];
+    return this.manifestSources()?.map((r) => r.object) ?? null;
+  }
+
+  /** Each object with the file kubectl names it by in errors (`STDIN` for `-f -`). */
+  private manifestSources(): Array<{ object: Obj; file: string }> | null {
+    const objects: Array<{ object: Obj; file: string }> = [];
     const recursive = flagBool(this.p, 'recursive');
     for (const f of flagValues(this.p, 'filename')) {
       const name = String(f.value);
-      if (/^https?:\/\//.test(name)) this.bad(f.valueIndex, `-f ${name}: URLs are not translated`);
+      if (/^https?:\/\//.test(name)) this.untranslated(f.valueIndex, `-f ${name}: URLs are not translated`);
       let sources: Array<{ file: string; text: string }>;
-      if (name === '-') {
+      if (isStdin(name)) {
         if (this.ctx.stdin === undefined) {
           if (this.ctx.planning) return null;
           this.bad(f.valueIndex, 'error: -f - reads the manifests from stdin, and nothing feeds this command (use a heredoc or a pipe)');
@@ -294,20 +328,27 @@ class Builder {
           if (this.ctx.planning) return null;
           this.bad(f.valueIndex, `error: the path "${name}" does not exist`);
         }
-        sources = statSync(full).isDirectory() ? manifestFiles(full, recursive).map((file) => ({ file, text: readFileSync(file, 'utf8') })) : [{ file: name, text: readFileSync(full, 'utf8') }];
+        sources = statSync(full).isDirectory() ? manifestFiles(full, recursive).map((file) => ({ file: join(name, relative(full, file)), text: readFileSync(file, 'utf8') })) : [{ file: name, text: readFileSync(full, 'utf8') }];
       }
       for (const { file, text } of sources) {
         try {
-          objects.push(...parseManifests(text, file));
+          objects.push(...parseManifests(text, file).map((object) => ({ object, file })));
         } catch (error) {
           // At plan time a heredoc holds placeholders such as `<from step 3: X>` that need not be valid YAML.
-          if (this.ctx.planning && name === '-') return null;
+          if (this.ctx.planning && isStdin(name)) return null;
           this.bad(f.valueIndex, (error as Error).message);
         }
       }
     }
     if (!objects.length && !this.ctx.planning) this.bad(flagValue(this.p, 'filename')!.valueIndex, 'error: no objects passed to apply');
     return objects;
+  }
+
+  /** The command's stdin (a heredoc or pipe), never the engine's own; a placeholder at plan time. */
+  private stdinOrPlaceholder(index: number, what: string): string {
+    if (this.ctx.stdin !== undefined) return this.ctx.stdin;
+    if (this.ctx.planning) return '<stdin>';
+    return this.bad(index, `error: ${what} reads stdin, and nothing feeds this command (use a heredoc or a pipe)`);
   }
 
   private resolvePath(path: string): string | undefined {
@@ -356,13 +397,13 @@ class Builder {
     const all = flagBool(this.p, 'all');
     const refs: ResourceRef[] = [];
     if (!words.length) {
-      this.bad(this.argv.length - 1, verb === 'get' ? 'You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.' : `error: you must specify the resource to ${verb === 'rollout' ? 'watch' : verb} (TYPE NAME or TYPE/NAME)`);
+      this.bad(this.argv.length - 1, verb === 'get' ? 'You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.' : `error: you must specify the resource to ${verb === 'rollout' ? 'watch' : verb} (TYPE NAME or TYPE/NAME)`, undefined, noResource[verb]);
     }
     if (words[0]!.value.includes('/')) {
       for (const w of words) {
         const slash = w.value.indexOf('/');
         if (slash <= 0 || slash === w.value.length - 1) this.bad(w.index, `error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl ${verb} resource/<resource_name>' instead of 'kubectl ${verb} resource resource/<resource_name>'`);
-        refs.push({ type: w.value.slice(0, slash), name: w.value.slice(slash + 1) });
+        refs.push({ type: w.value.slice(0, slash), name: w.value.slice(slash + 1), slashForm: true });
       }
     } else {
       const types = words[0]!.value.split(',').filter(Boolean);
@@ -426,7 +467,7 @@ class Builder {
     let pod = target.value;
     if (pod.includes('/')) {
       const [type, name] = pod.split('/', 2) as [string, string];
-      if (!['pod', 'pods', 'po'].includes(type.toLowerCase())) this.bad(target.index, `\`kubectl exec ${pod}\` (a pod chosen from a ${type}) is not translated`);
+      if (!['pod', 'pods', 'po'].includes(type.toLowerCase())) this.untranslated(target.index, `\`kubectl exec ${pod}\` (a pod chosen from a ${type}) is not translated`);
       pod = name;
     }
     const command = this.p.command ?? rest.map((r) => r.value);
@@ -441,6 +482,16 @@ class Builder {
   }
 }
 
+/** What kubectl prints when a verb is given no resource (annotate and label say it their own way, as the builder does). */
+const noResource: Record<string, string | undefined> = {
+  get: 'You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse "kubectl explain <resource>" for a detailed description of that resource (e.g. kubectl explain pods).\nSee \'kubectl get -h\' for help and examples',
+  rollout: 'error: required resource not specified',
+  wait: "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
+};
+
+/** `-f -` and `-f /dev/stdin` both read the command's stdin (the heredoc or pipe feeding it). */
+export const isStdin = (file: string) => file === '-' || file === '/dev/stdin';
+
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
@@ -448,7 +499,8 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 /** Validation: every problem of the command as issues (none when it is fine). */
 export function validateCall(argv: string[], context: TranslateContext): Issue[] {
   const issues: Issue[] = [];
-  buildCall(argv, context, parseArgs(argv), (argIndex, ruleId, message, note) => issues.push({ argIndex, ruleId, message, severity: 'error', ...(note ? { note } : {}) }));
+  // What kubectl accepts but the translator does not reproduce runs as the real kubectl: a warning at most.
+  buildCall(argv, context, parseArgs(argv), (argIndex, ruleId, message, note) => issues.push({ argIndex, ruleId, message, severity: ruleId === 'k8s-not-translated' ? 'warning' : 'error', ...(note ? { note } : {}) }));
   return issues;
 }
 
@@ -596,6 +648,11 @@ function maskSecrets(objects: Obj[] | null): Obj[] | null {
   return objects?.map((o) => (o.kind === 'Secret' ? { ...o, ...(o.data ? { data: Object.fromEntries(Object.keys(o.data as Obj).map((k) => [k, '***'])) } : {}), ...(o.stringData ? { stringData: Object.fromEntries(Object.keys(o.stringData as Obj).map((k) => [k, '***'])) } : {}) } : o)) ?? null;
 }
 
+/** Plans show the selection as resolved; how a ref was typed (slashForm) only matters when it is sent. */
+function withoutForm<K extends { selection: Selection }>(k8s: K): K {
+  return { ...k8s, selection: { ...k8s.selection, refs: k8s.selection.refs.map(({ slashForm: _form, ...ref }) => ref) } };
+}
+
 /** The call for a request: operation, display, mutating, the input plans show. */
 export function describe(k8s: K8sCall['k8s']): K8sCall {
   const operation = verbOperation[k8s.verb];
@@ -614,22 +671,22 @@ export function describe(k8s: K8sCall['k8s']): K8sCall {
     case 'label':
       body = `${selectionDisplay(k8s.selection, conn)} ${Object.entries(k8s.changes).map(([key, v]) => (v === null ? `${key}-` : `${key}=${v}`)).join(' ')}${k8s.overwrite ? ' --overwrite' : ''}`;
       mutating = !k8s.dryRun;
-      input = k8s;
+      input = withoutForm(k8s);
       break;
     case 'get':
       body = selectionDisplay(k8s.selection, conn) + outputDisplay(k8s.output);
       mutating = false;
-      input = k8s;
+      input = withoutForm(k8s);
       break;
     case 'wait':
       body = `${selectionDisplay(k8s.selection, conn)} for ${conditionDisplay(k8s.condition)} (timeout ${formatMs(k8s.timeoutMs)})`;
       mutating = false;
-      input = k8s;
+      input = withoutForm(k8s);
       break;
     case 'rollout-status':
       body = selectionDisplay(k8s.selection, conn);
       mutating = false;
-      input = k8s;
+      input = withoutForm(k8s);
       break;
     case 'exec': {
       const cmd = k8s.command.join(' ');

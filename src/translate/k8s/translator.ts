@@ -2,23 +2,35 @@
  * kubectl as typed @kubernetes/client-node calls. Generic over kinds (KubernetesObjectApi plus
  * discovery); verbs: create (namespace, serviceaccount, configmap, secret generic, -f), apply
  * (server-side apply), annotate, label, get, wait, rollout status, exec. Anything else (port-forward,
- * logs, plugins, flags this translator does not handle) runs as the real kubectl through the shell.
+ * logs, plugins, flags this translator does not handle, help text) runs as the real kubectl through
+ * the shell: `handles` is false for it, and translating it anyway fails with an error
+ * `isUntranslatable` recognizes. What kubectl itself would refuse is translated into that refusal:
+ * `failure` gives its stderr and exit status.
  */
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Translator } from '../types.js';
 import { adoption } from './adopt.js';
-import { isKnownVerb, parseArgs } from './args.js';
-import { isAlreadyExists, isRetryable } from './errors.js';
+import { flagBool, flagValues, isKnownVerb, parseArgs } from './args.js';
+import { isAlreadyExists, isRetryable, isUntranslatable, kubectlFailure } from './errors.js';
 import { formatResult } from './format.js';
 import { sendK8s } from './send.js';
-import { buildCall, validateCall } from './translate.js';
+import { buildCall, isStdin, validateCall } from './translate.js';
 import type { K8sCall, K8sResult, Obj } from './types.js';
 import { isVaultCommand, vaultSecrets } from './vault.js';
 
 export type { K8sCall } from './types.js';
 
-export const translator: Translator<K8sCall> = {
+/**
+ * Besides the Translator members: what kubectl prints on stderr when the command succeeds (`No resources
+ * found in vault namespace.`, the exec'd command's stderr, `Defaulted container …`).
+ */
+export interface K8sTranslator extends Translator<K8sCall> {
+  stderrOf(result: unknown, call: K8sCall): string;
+  failure(error: unknown, argv: string[]): { stderr: string; exitCode: number; stdout?: string };
+}
+
+export const translator: K8sTranslator = {
   tool: 'kubectl',
   handles(argv) {
     if (argv[0] !== 'kubectl') return false;
@@ -28,6 +40,8 @@ export const translator: Translator<K8sCall> = {
     // An unknown verb is a typo to report, unless it is an installed plugin (`kubectl-foo` on PATH).
     if (!isKnownVerb(verb)) return !onPath(`kubectl-${verb}`);
     if (parsed.unsupported.length) return false;
+    // Where kubectl prints its help (`kubectl rollout`), the real kubectl answers.
+    if (parsed.issues.some((i) => i.cli === null)) return false;
     const files = parsed.flags.get('filename') ?? [];
     if (files.some((f) => typeof f.value === 'string' && /^https?:\/\//.test(f.value))) return false;
     // exec into a pod picked from a deployment/statefulset: kubectl's own choice of pod.
@@ -56,7 +70,31 @@ export const translator: Translator<K8sCall> = {
   isRetryable,
   outcomeOf,
   adoption,
+  failure: (error) => kubectlFailure(error),
+  isUntranslatable,
+  readsStdin,
+  stderrOf(result) {
+    const r = result as K8sResult | undefined;
+    if (r?.kind === 'read') return r.stderr ?? '';
+    if (r?.kind === 'exec') return r.stderr;
+    return '';
+  },
 };
+
+/**
+ * Whether the command reads its stdin: manifests from `-f -` or `-f /dev/stdin` (any verb: the real
+ * kubectl reads them too), `--from-file=[key=]/dev/stdin`, `--from-env-file=/dev/stdin`, `exec -i`.
+ */
+export function readsStdin(argv: string[]): boolean {
+  if (argv[0] !== 'kubectl') return false;
+  const p = parseArgs(argv);
+  // Verbs the real kubectl runs have no flag table here: read their words as pflag would.
+  if (p.unsupported.length || p.issues.length) return rawReadsStdin(argv);
+  if (p.path[0] === 'exec') return flagBool(p, 'stdin');
+  if (flagValues(p, 'filename').some((f) => typeof f.value === 'string' && isStdin(f.value))) return true;
+  const sourcePath = (spec: string) => spec.slice(spec.indexOf('=') + 1);
+  return [...flagValues(p, 'from-file'), ...flagValues(p, 'from-env-file')].some((f) => typeof f.value === 'string' && sourcePath(f.value) === '/dev/stdin');
+}
 
 /**
  * What a successful mutating call did, for the engine's step record: `created`, `updated` (an
@@ -87,6 +125,17 @@ export function secretsOf(result: unknown, call: K8sCall): string[] {
     for (const v of Object.values((o.stringData as Obj | undefined) ?? {})) if (typeof v === 'string' && v) out.push(v);
   }
   return out;
+}
+
+const interactive = new Set(['exec', 'attach', 'run', 'debug']);
+
+function rawReadsStdin(argv: string[]): boolean {
+  const words = argv.slice(1, argv.includes('--') ? argv.indexOf('--') : undefined);
+  const verb = words.find((w) => !w.startsWith('-'));
+  return words.some((w, i) =>
+    ((w === '-f' || w === '--filename') && isStdin(words[i + 1] ?? '')) ||
+    /^(-f=?|--filename=)(-|\/dev\/stdin)$/.test(w) ||
+    (interactive.has(verb ?? '') && (/^-[a-zA-Z]*i[a-zA-Z]*$/.test(w) || w === '--stdin' || w === '--stdin=true')));
 }
 
 function onPath(program: string): boolean {

@@ -19,6 +19,8 @@ export interface ResourceRef {
   /** For objects read from manifests: the exact apiVersion (then `type` is the kind) and namespace. */
   apiVersion?: string;
   namespace?: string;
+  /** Typed as TYPE/NAME: kubectl expands categories (`all`) only in the TYPE[,TYPE] NAME… form. */
+  slashForm?: boolean;
 }
 
 export interface Selection {
@@ -39,7 +41,7 @@ export type WaitCondition =
   | { type: 'delete' };
 
 export type K8sRequest =
-  | { verb: 'create'; objects: Obj[] | null; source: 'generator' | 'file'; dryRun?: 'client' | 'server'; output: Output; fieldManager: string }
+  | { verb: 'create'; objects: Obj[] | null; source: 'generator' | 'file'; files?: string[]; dryRun?: 'client' | 'server'; output: Output; fieldManager: string }
   | { verb: 'apply'; objects: Obj[] | null; serverSide: boolean; forceConflicts: boolean; fieldManager: string; dryRun?: 'client' | 'server'; output: Output }
   | { verb: 'annotate' | 'label'; selection: Selection; changes: Record<string, string | null>; overwrite: boolean; resourceVersion?: string; dryRun?: 'client' | 'server'; output: Output; fieldManager: string }
   | { verb: 'get'; selection: Selection; output: Output; ignoreNotFound: boolean }
@@ -67,7 +69,7 @@ export type K8sResult =
   /** create/apply/annotate/label: each object as the server returned it, and what happened to it. */
   | { kind: 'written'; items: Array<{ object: Obj; action: WriteAction; created?: boolean; changed?: boolean; notes?: string[] }>; dryRun?: 'client' | 'server' }
   /** get: the objects (a List when more than one was asked for), or the server's tables. */
-  | { kind: 'read'; objects: Obj[]; list: boolean; tables?: TableResult[]; multipleTypes: boolean }
+  | { kind: 'read'; objects: Obj[]; list: boolean; tables?: TableResult[]; multipleTypes: boolean; stderr?: string }
   /** wait / rollout status: the lines kubectl prints. */
   | { kind: 'lines'; lines: string[] }
   /** exec: the command's output (a non-zero exit is an error, K8sExecError). */

@@ -92,7 +92,12 @@ describe('kubectl create', () => {
     expect((await c.fails(['create', 'configmap', 'x', '--from-literal=a=1', '--from-literal=a=2'])).message).toBe('cannot add key "a", another key by that name already exists in Data for ConfigMap "x"');
     expect((await c.fails(['create', 'configmap', 'x', '--from-file=nope.txt'])).message).toBe('error reading nope.txt: no such file or directory');
     expect(await c.fails(['create', 'namespace'])).toBeInstanceOf(K8sUsageError);
-    expect((await c.fails(['create', 'namespace', 'Bad_Name'])).message).toMatch(/Invalid name `Bad_Name`/);
+  });
+
+  it('sends a name kubectl sends, and the server refuses it (runbook check reports it before the run)', async () => {
+    const e = await c.fails(['create', 'namespace', 'Bad_Name']);
+    expect(e).toMatchObject({ code: 422, reason: 'Invalid' });
+    expect((await translator.validate(['kubectl', 'create', 'namespace', 'Bad_Name'], { cwd: c.cwd, planning: true }))[0]?.message).toMatch(/Invalid name `Bad_Name`/);
   });
 
   it('creates a Secret, keeps its values out of the plan, and reports them as secrets', async () => {

@@ -27,6 +27,13 @@ export interface Sent {
   stdout: string;
 }
 
+/** What a shell sees of one command: its two streams and its exit status. */
+export interface Relayed {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
 export interface TestCluster {
   server: KubernetesServer;
   config: string;
@@ -36,8 +43,13 @@ export interface TestCluster {
   run(argv: string[], options?: { stdin?: string; signal?: AbortSignal }): Promise<Sent>;
   /** The error a command fails with. */
   fails(argv: string[], options?: { stdin?: string; signal?: AbortSignal }): Promise<Error & Record<string, unknown>>;
+  /**
+   * What the engine's shell session relays for the command: stdout and stderr (stderrOf) and exit 0 when
+   * it succeeds, the translator's failure() when translating or sending fails.
+   */
+  relay(argv: string[], options?: { stdin?: string }): Promise<Relayed>;
   /** The real kubectl against the same server. */
-  real(argv: string[], timeoutMs?: number): Promise<{ stdout: string; stderr: string; code: number }>;
+  real(argv: string[], timeoutMs?: number, stdin?: string): Promise<Relayed>;
   file(name: string, content: string): string;
   stop(): Promise<void>;
 }
@@ -63,7 +75,16 @@ export async function testCluster(options: KubernetesOptions & { namespace?: str
       }
       throw new Error(`expected kubectl ${argv.join(' ')} to fail`);
     },
-    real: (argv, timeoutMs) => kubectl(config, argv, timeoutMs ? { timeoutMs } : {}),
+    async relay(argv, o = {}) {
+      try {
+        const { call, result, stdout } = await run(argv, o);
+        return { stdout, stderr: translator.stderrOf(result, call), code: 0 };
+      } catch (error) {
+        const { stdout = '', stderr, exitCode } = translator.failure(error, ['kubectl', ...argv]);
+        return { stdout, stderr, code: exitCode };
+      }
+    },
+    real: (argv, timeoutMs, stdin) => kubectl(config, argv, { ...(timeoutMs ? { timeoutMs } : {}), ...(stdin !== undefined ? { stdin } : {}) }),
     file(name, content) {
       const path = join(cwd, name);
       writeFileSync(path, content);
