@@ -252,7 +252,7 @@ export async function runRunbook(options: RunOptions): Promise<RunResult> {
       for (const f of written.changed) state.files[f] = { step: step.id, sha256: sha256Of(join(store.filesDir, f)) };
       files = written.changed;
 
-      failure ??= record.fatal ?? (status !== 0 ? stepFailure(status, record, here.tail) : undefined);
+      failure ??= record.fatal ?? (status !== 0 ? stepFailure(status, record, here.tail, runbook.file) : undefined);
       if (failure) {
         const stepRecord: StepRecord = {
           status: 'failed', fingerprint, startedAt, endedAt: new Date().toISOString(),
@@ -298,11 +298,20 @@ export async function runRunbook(options: RunOptions): Promise<RunResult> {
   }
 }
 
-/** Why a step whose shell exited non-zero failed: the failed call it ended on, else bash's last words. */
-function stepFailure(status: number, record: RouteRecord, tail: string[]): unknown {
+/**
+ * Why a step whose shell exited non-zero failed: the failed call it ended on, else what bash (or the
+ * command) said last. Bash's own `file: line N: message` reads as `message (line N)`.
+ */
+function stepFailure(status: number, record: RouteRecord, tail: string[], file: string): unknown {
   if (record.lastFailure && record.lastFailure.exitCode === status) return record.lastFailure.error;
-  const detail = tail.join('\n');
-  return new RunbookError(`the step exited with status ${status}${detail ? `: ${detail}` : ''}`);
+  const name = file.split('/').pop()!;
+  const lines = tail.map((l) => {
+    const m = /^(.+?): line (\d+): (.*)$/.exec(l);
+    return m && m[1] === name ? `${m[3]} (line ${m[2]})` : l;
+  });
+  const last = lines.pop();
+  if (!last) return new RunbookError(`the step exited with status ${status}`);
+  return new RunbookError(`${last}${lines.length ? `\n${lines.join('\n')}` : ''} (exit status ${status})`);
 }
 
 /**
