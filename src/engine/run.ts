@@ -112,7 +112,10 @@ export async function runRunbook(options: RunOptions): Promise<RunResult> {
       confirmed = true;
     };
     const tools = new Set(translatorNames);
-    const sites = flow.steps.map((sf) => callSitesOf(sf.step.script.statements, tools));
+    const stepSites = flow.steps.map((sf) => callSitesOf(sf.step.script.statements, tools));
+    // A call may come from a function another step defined: its sites are candidates in every step.
+    const functionSites = stepSites.flat().filter((s) => s.inFunction);
+    const sites = stepSites.map((list) => [...list, ...functionSites.filter((f) => !list.includes(f))]);
     const changes = changingCommands(flow, tools);
     const fallbackDirs = [resolve(dirname(runbook.file)), process.cwd()];
     const warned = new Set<string>();
@@ -184,7 +187,7 @@ export async function runRunbook(options: RunOptions): Promise<RunResult> {
       const ctx: RouteContext = {
         stepId: step.id, signal: controller.signal, retries: step.meta.attributes.retries ?? 2, fallbackDirs, redactor,
         sites: sites[i]!, lookup: siteLookup, shims: '',
-        laterArgv: () => laterArgv(flow, sites, i, lookup),
+        laterArgv: () => laterArgv(flow, stepSites, i, lookup),
         confirm: async (what) => {
           if (step.meta.attributes.confirm && options.confirm) return options.confirm(`step ${step.index} (${step.title})`);
           return confirm(what);

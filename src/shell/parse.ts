@@ -167,6 +167,7 @@ class Converter {
     const stmts = (list: Node[] | undefined, scope: Partial<Scope> = {}) => this.within(scope, () => { for (const s of list ?? []) body.push(this.statement(s)); });
     let construct: Construct = 'block';
     let name: string | undefined;
+    const words: Word[] = [];
     if (flagged) {
       // `! cmd`, `cmd &`: the command itself, converted without the flag.
       construct = st.Negated ? 'negated' : 'background';
@@ -197,7 +198,7 @@ class Converter {
         construct = cmd.Select ? 'select' : 'for';
         const loop = cmd.Loop;
         if (sh().NodeType(loop) === 'WordIter') {
-          for (const w of loop.Items ?? []) this.word(w, false);
+          for (const w of loop.Items ?? []) words.push(this.word(w, false));
           this.within({ conditional: true }, () => this.set({ name: loop.Name.Value, span: this.span(loop.Name), exported: false }));
         } else {
           this.scan(loop);
@@ -207,7 +208,7 @@ class Converter {
       }
       case 'CaseClause':
         construct = 'case';
-        this.word(cmd.Word, false);
+        words.push(this.word(cmd.Word, false));
         for (const item of cmd.Items ?? []) {
           for (const p of item.Patterns ?? []) this.scan(p);
           stmts(item.Stmts, { conditional: true });
@@ -252,7 +253,7 @@ class Converter {
         construct = 'redirected';
         if (cmd) this.scan(cmd);
     }
-    return { kind: 'other', construct, span, raw, body, ...(name ? { name } : {}) };
+    return { kind: 'other', construct, span, raw, body, ...(words.length ? { words } : {}), ...(name ? { name } : {}) };
   }
 
   pipeline(bin: Node): SimpleCommand[] | undefined {

@@ -84,6 +84,8 @@ export interface OtherStatement {
   span: Span;
   raw: string;
   body: Statement[];
+  /** Words the construct itself expands: a `for` loop's items, a `case` subject. */
+  words?: Word[];
   /** For a function: its name. */
   name?: string;
 }

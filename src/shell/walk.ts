@@ -44,6 +44,8 @@ export function visitCommands(statements: Statement[], visit: (command: SimpleCo
         for (const a of st.assigns) if (a.value) inWord(a.value, { ...place, capture: a.name });
         break;
       case 'other':
+        // A loop's items and a case's subject are expanded once, before the body runs.
+        for (const w of st.words ?? []) inWord(w, { ...place, capture: undefined });
         st.body.forEach((inner, i) => {
           const context = st.construct === 'function' ? 'function' : i === 0 && firstRuns.has(st.construct) ? place.context : inside[st.construct] ?? place.context;
           const at: CommandPlace = { context: place.context === 'direct' ? context : place.context, ...(st.construct === 'function' ? { inFunction: st.name } : place.inFunction ? { inFunction: place.inFunction } : {}) };
@@ -65,6 +67,7 @@ export function* commandsOf(statements: Statement[]): Generator<SimpleCommand> {
 export function* wordsOf(statements: Statement[]): Generator<Word> {
   for (const st of statements) {
     if (st.kind === 'other') {
+      for (const w of st.words ?? []) yield* withInner(w);
       yield* wordsOf(st.body);
       continue;
     }
