@@ -73,7 +73,11 @@ export async function planRunbook(runbook: Runbook, options: PlanOptions = {}): 
     // What this step itself set before an action reads it (not an earlier step's value).
     const local = new Map<string, string>();
     const look: Lookup = (name) => temps.get(name) ?? local.get(name) ?? lookup(name);
-    const here = { functions, sites, cwd: options.cwd ?? process.cwd() };
+    // Variables exported before this step, as the plan knows them: what a command's environment holds
+    // (`export CLOUDSDK_CORE_PROJECT=…` names the project of every later gcloud).
+    const exported = new Set([...flow.steps.slice(0, i).flatMap((p) => p.sets.filter((v) => v.exported).map((v) => v.name)), ...Object.keys(values)]);
+    const env = Object.fromEntries([...exported].map((n) => [n, look(n) ?? '']));
+    const here = { functions, sites, cwd: options.cwd ?? process.cwd(), env };
     if (sf.step.write) actions.push({ kind: 'write-file', path: sf.step.write.path, display: `write ${sf.step.write.path}`, line: sf.step.span.start.line });
     for (const [k, action] of sf.actions.entries()) {
       const planned = await planAction(action, look, temps, here);
@@ -133,6 +137,7 @@ interface Here {
   /** The step's call sites outside functions: those inside an `if`, loop or list are planned with it. */
   sites: CallSite[];
   cwd: string;
+  env: Record<string, string>;
 }
 
 const within = (inner: Span, outer: Span) =>
@@ -155,11 +160,11 @@ function functionSites(flow: Flow, tools: ReadonlySet<string>): Map<string, Call
 }
 
 /** Calls that run only at run time (a site in a condition or loop, or a function's body), planned as far as they can be. */
-async function runtimeCalls(sites: CallSite[], lookup: Lookup, cwd: string, via?: string): Promise<PlannedAction[]> {
+async function runtimeCalls(sites: CallSite[], lookup: Lookup, here: Here, via?: string): Promise<PlannedAction[]> {
   const out: PlannedAction[] = [];
   for (const site of sites) {
     const argv = site.words.flatMap((t) => bindFields(t, lookup, { keepWhole: isPlaceholder }));
-    const planned = await planRun([{ argv: site.words, env: [], otherRedirects: [], raw: argv.join(' '), span: site.span }], lookup, cwd, site.span.start.line);
+    const planned = await planRun([{ argv: site.words, env: [], otherRedirects: [], raw: argv.join(' '), span: site.span }], lookup, here, site.span.start.line);
     for (const p of planned) {
       if (p.kind !== 'call') continue;
       const runtime = via ? 'function' : site.context === 'direct' || site.context === 'substitution' ? undefined : site.context;
@@ -171,7 +176,6 @@ async function runtimeCalls(sites: CallSite[], lookup: Lookup, cwd: string, via?
 
 async function planAction(action: Action, lookup: Lookup, temps: Map<string, string>, here: Here): Promise<PlannedAction[]> {
   const line = action.span.start.line;
-  const cwd = here.cwd;
   switch (action.kind) {
     case 'assign': {
       const value = bindString(action.value, lookup);
@@ -184,13 +188,13 @@ async function planAction(action: Action, lookup: Lookup, temps: Map<string, str
       const shell: PlannedAction = { kind: 'shell', command: action.raw, display: `shell: ${oneLine(action.raw)}`, line, ...(action.capture && !isTemporary(action.capture) ? { capture: action.capture } : {}) };
       const inner = here.sites.filter((site) => within(site.span, action.span));
       const called = [...here.functions].filter(([name]) => new RegExp(`(^|[\\s;&|({!])${name}($|[\\s;&|)}])`).test(action.raw));
-      return [shell, ...(await runtimeCalls(inner, lookup, cwd)), ...(await Promise.all(called.map(([name, sites]) => runtimeCalls(sites, lookup, cwd, name)))).flat()];
+      return [shell, ...(await runtimeCalls(inner, lookup, here)), ...(await Promise.all(called.map(([name, sites]) => runtimeCalls(sites, lookup, here, name)))).flat()];
     }
     case 'run': {
       const name = action.pipeline[0] ? bindFields(action.pipeline[0].argv[0] ?? [], lookup)[0] : undefined;
       const fn = name ? here.functions.get(name) : undefined;
-      const planned = await planRun(action.pipeline, lookup, cwd, line);
-      if (fn?.length) planned.push(...(await runtimeCalls(fn, lookup, cwd, name)));
+      const planned = await planRun(action.pipeline, lookup, here, line);
+      if (fn?.length) planned.push(...(await runtimeCalls(fn, lookup, here, name)));
       if (action.capture) {
         temps.set(action.capture, `<output of: ${oneLine(action.raw)}>`);
       }
@@ -199,7 +203,8 @@ async function planAction(action: Action, lookup: Lookup, temps: Map<string, str
   }
 }
 
-async function planRun(pipeline: CommandSpec[], lookup: Lookup, cwd: string, line: number): Promise<PlannedAction[]> {
+async function planRun(pipeline: CommandSpec[], lookup: Lookup, here: Pick<Here, 'cwd' | 'env'>, line: number): Promise<PlannedAction[]> {
+  const { cwd, env } = here;
   const [first, ...rest] = pipeline;
   if (!first) return [];
   // A placeholder (`<from step 3: KEY_ARN>`) stands for one value: never split it into words.
@@ -211,7 +216,7 @@ async function planRun(pipeline: CommandSpec[], lookup: Lookup, cwd: string, lin
   if (translator) {
     try {
       const stdin = first.stdin && 'text' in first.stdin ? bindString(first.stdin.text, lookup) : undefined;
-      const call = await translator.translate(argv, { cwd, planning: true, ...(stdin !== undefined ? { stdin } : {}) });
+      const call = await translator.translate(argv, { cwd, planning: true, env: { ...(process.env as Record<string, string>), ...env }, ...(stdin !== undefined ? { stdin } : {}) });
       return [{ kind: 'call', tool: call.tool, operation: call.operation, input: call.input, mutating: call.mutating, display: call.display, line, ...(then ? { then } : {}) }];
     } catch (error) {
       return [{ kind: 'call', tool: argv[0]!, operation: argv.slice(1, 3).join(' '), input: null, mutating: true, display: argv.join(' '), line, error: (error as Error).message }];
