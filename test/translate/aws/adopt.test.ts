@@ -95,4 +95,16 @@ describe('AWS adoption', () => {
     expect(changed.adopted[0]!.detail).not.toContain('v2');
     expect((await read('secretsmanager', 'get-secret-value', '--secret-id', 'app/db')).SecretString).toBe('v2');
   });
+
+  it('finds a hosted zone by its name, whatever caller reference the create uses, public apart from private', async () => {
+    const create = (ref: string) => send(['route53', 'create-hosted-zone', '--name', 'adopt.example.', '--caller-reference', ref, '--query', 'HostedZone.Id', '--output', 'text']);
+    const first = await create('ref-1');
+    expect(first.outcome).toBe('created');
+    const again = await create(`ref-${Date.now()}`);
+    expect(again).toMatchObject({ outcome: 'adopted', text: first.text });
+    expect(again.adopted[0]?.detail).toMatch(/zone adopt\.example\. exists/);
+    expect(((await read('route53', 'list-hosted-zones-by-name', '--dns-name', 'adopt.example.')).HostedZones as unknown[]).length).toBe(1);
+    // Name servers too: `--query DelegationSet.NameServers` reads the same as after a create.
+    expect(((await create('ref-3')).result as Record<string, any>).DelegationSet.NameServers.length).toBeGreaterThan(0);
+  });
 });
