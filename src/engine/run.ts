@@ -308,13 +308,14 @@ export async function runRunbook(options: RunOptions): Promise<RunResult> {
 function stepFailure(status: number, record: RouteRecord, tail: string[], file: string): unknown {
   if (record.lastFailure && record.lastFailure.exitCode === status) return record.lastFailure.error;
   const name = file.split('/').pop()!;
-  const lines = tail.map((l) => {
+  const said = tail.map((l) => {
     const m = /^(.+?): line (\d+): (.*)$/.exec(l);
-    return m && m[1] === name ? `${m[3]} (line ${m[2]})` : l;
+    return m && m[1] === name ? { text: m[3]!, line: m[2] } : { text: l };
   });
-  const last = lines.pop();
+  const last = said.pop();
   if (!last) return new RunbookError(`the step exited with status ${status}`);
-  return new RunbookError(`${last}${lines.length ? `\n${lines.join('\n')}` : ''} (exit status ${status})`);
+  const where = `${last.line ? `line ${last.line}, ` : ''}exit status ${status}`;
+  return new RunbookError(`${last.text} (${where})${said.length ? `\n${said.map((s) => s.text).join('\n')}` : ''}`);
 }
 
 /**

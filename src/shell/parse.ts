@@ -334,10 +334,18 @@ class Converter {
 
   assignment(a: Node, exported: boolean): Assignment {
     // Value first: `X=$(f $X)` reads the old X before setting the new one.
-    const value = a.Value ? this.word(a.Value, false) : a.Array ? this.opaque(a.Array) : null;
+    const elements: Word[] | undefined = a.Array ? (a.Array.Elems ?? []).flatMap((e: Node) => (e.Value ? [this.word(e.Value, false)] : [])) : undefined;
+    const value = a.Value ? this.word(a.Value, false) : a.Array ? this.literalArray(a.Array) : null;
     const span = this.span(a);
     this.set({ name: a.Name.Value, span: this.span(a.Name), exported });
-    return { name: a.Name.Value, value, span };
+    return { name: a.Name.Value, value, span, ...(elements ? { elements } : {}) };
+  }
+
+  /** An array literal as one word of its text (its elements are converted, and their reads recorded, apart). */
+  literalArray(node: Node): Word {
+    const span = this.span(node);
+    for (const e of node.Elems ?? []) if (e.Index) this.scan(e.Index);
+    return { parts: [{ kind: 'unsupported', raw: this.raw(node), quoted: false, span }], raw: this.raw(node), span };
   }
 
   opaque(node: Node): Word {

@@ -36,6 +36,8 @@ export interface Redirect {
 export interface Assignment {
   name: string;
   value: Word | null;
+  /** `A=(x "$y" $(cmd))`: the array's elements (`value` is then the whole literal, as written). */
+  elements?: Word[];
   span: Span;
 }
 

@@ -28,7 +28,10 @@ export function visitCommands(statements: Statement[], visit: (command: SimpleCo
     }
   };
   const command = (cmd: SimpleCommand, at: CommandPlace) => {
-    for (const a of cmd.assigns) if (a.value) inWord(a.value, { ...at, ...(cmd.args.length ? {} : { capture: a.name }) });
+    for (const a of cmd.assigns) {
+      if (a.value) inWord(a.value, { ...at, ...(cmd.args.length ? {} : { capture: a.name }) });
+      for (const e of a.elements ?? []) inWord(e, { ...at, capture: undefined });
+    }
     for (const w of cmd.args) inWord(w, { ...at, capture: undefined });
     visit(cmd, at);
   };
@@ -41,7 +44,10 @@ export function visitCommands(statements: Statement[], visit: (command: SimpleCo
         for (const c of st.commands) command(c, place);
         break;
       case 'declare':
-        for (const a of st.assigns) if (a.value) inWord(a.value, { ...place, capture: a.name });
+        for (const a of st.assigns) {
+          if (a.value) inWord(a.value, { ...place, capture: a.name });
+          for (const e of a.elements ?? []) inWord(e, { ...place, capture: undefined });
+        }
         break;
       case 'other':
         // A loop's items and a case's subject are expanded once, before the body runs.
@@ -72,14 +78,17 @@ export function* wordsOf(statements: Statement[]): Generator<Word> {
       continue;
     }
     for (const c of st.kind === 'simple' ? [st] : st.kind === 'pipeline' ? st.commands : []) {
-      for (const a of c.assigns) if (a.value) yield* withInner(a.value);
+      for (const a of c.assigns) {
+        if (a.value) yield* withInner(a.value);
+        for (const e of a.elements ?? []) yield* withInner(e);
+      }
       for (const w of c.args) yield* withInner(w);
       for (const r of c.redirects) {
         yield* withInner(r.target);
         if (r.heredoc) yield* withInner(r.heredoc.body);
       }
     }
-    if (st.kind === 'declare') for (const a of st.assigns) if (a.value) yield* withInner(a.value);
+    if (st.kind === 'declare') for (const a of st.assigns) for (const w of [...(a.value ? [a.value] : []), ...(a.elements ?? [])]) yield* withInner(w);
   }
 }
 

@@ -1,6 +1,6 @@
 /** The aws CLI as a translator: model-driven translation (./index.ts) plus adoption (./adopt.ts). */
 import { existsSync, readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Call, TranslateContext, Translator } from '../types.js';
 import { adoption } from './adopt.js';
 import { cliCommands } from './cli-commands.js';
@@ -103,8 +103,11 @@ function fileReader(context: TranslateContext): (path: string, binary: boolean) 
       const text = context.stdin ?? (context.planning ? '<standard input>' : '');
       return binary ? new TextEncoder().encode(text) : text;
     }
+    // The CLI resolves a relative path against the working directory (`expandPath` made it absolute):
+    // beside the runbook and where the run was started are tried with the same relative path.
+    const rel = isAbsolute(path) && path.startsWith(`${context.cwd}${sep}`) ? relative(context.cwd, path) : path;
     for (const dir of [context.cwd, ...(context.fallbackDirs ?? [])]) {
-      const full = resolve(dir, path);
+      const full = resolve(dir, rel);
       if (existsSync(full)) return binary ? new Uint8Array(readFileSync(full)) : readFileSync(full, 'utf8');
     }
     if (context.planning) return `<contents of ${relative(context.cwd, path) || path}>`;
