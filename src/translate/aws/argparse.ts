@@ -7,7 +7,7 @@
  * `_get_option_tuples`, `_get_nargs_pattern`, `_get_values`), with awscli/argparser.py's
  * `CLIArgParser._check_value` for invalid choices.
  */
-import { closeMatches } from './difflib.js';
+import { closeMatches } from '../difflib.js';
 import { pyRepr } from './output.js';
 
 /** argparse's nargs: `one` is None (exactly one word), `0` a flag. */

@@ -11,7 +11,7 @@ import { ArgparseError, ArgumentParser, pyInt, VersionRequested, type Action, ty
 import type { AwsCall } from './call.js';
 import { cliCommands } from './cli-commands.js';
 import { memberOrder } from './declarations.js';
-import { closeMatches } from './difflib.js';
+import { closeMatches } from '../difflib.js';
 import { awsSettings, profileOutput } from './environment.js';
 import { AwsCliError, TranslateError, type AwsProblem, type AwsRuleId, type Refusal } from './errors.js';
 import { convertMember, modelOrderNames, type ConvertContext, type ValueProblem } from './input.js';

@@ -1,4 +1,5 @@
 /** CLI spellings of model names: a port of botocore's `xform_name`, and did-you-mean suggestions. */
+import { levenshtein } from '../../check/suggest.js';
 
 // botocore/__init__.py: names its regexes get wrong, pre-seeded in its cache.
 const SPECIAL: Record<string, string> = {
@@ -60,21 +61,6 @@ export function xformName(name: string, sep = '-'): string {
   }
   cache.set(key, result);
   return result;
-}
-
-/** Edit distance (insert, delete, substitute), for suggestions. */
-export function levenshtein(a: string, b: string): number {
-  if (a === b) return 0;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
-    }
-    prev = row;
-  }
-  return prev[b.length];
 }
 
 /** The closest candidate, if it is close enough to be a plausible typo (or contains the word). */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { didYouMean, levenshtein, xformName } from '../../../src/translate/aws/names.js';
+import { levenshtein } from '../../../src/check/suggest.js';
+import { didYouMean, xformName } from '../../../src/translate/aws/names.js';
 import { hasAwsCli, python } from './python.js';
 
 describe('xformName (botocore xform_name)', () => {

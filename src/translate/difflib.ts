@@ -1,5 +1,6 @@
 /**
- * Python's `difflib.get_close_matches`: the aws CLI's "maybe you meant" list under an invalid choice.
+ * Python's `difflib.get_close_matches`: the aws CLI's "maybe you meant" list under an invalid choice,
+ * and gcloud's did-you-mean (both are Python and ask difflib).
  * Ported from Lib/difflib.py (SequenceMatcher without junk: the words are far shorter than the
  * 200 characters where its autojunk heuristic starts).
  */
