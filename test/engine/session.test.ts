@@ -176,6 +176,17 @@ describe('the private channel', () => {
     expect(r.status).toBe(126);
     expect(r.stderr).toMatch(/refused/);
     expect(h.calls).toEqual([]);
+    // Another user cannot even open the channel (or read a shim, with its token): the directory is the owner's.
+    if (process.getuid?.() === 0) {
+      const other = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = execFile('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'sh', '-c', `echo 1 > '${join(session.dir, 'channel')}'; cat '${join(session.shims, 'aws')}'`],
+          { encoding: 'utf8', timeout: 10_000 }, (_e, _out, stderr) => resolve({ code: child.exitCode, stderr }));
+      });
+      expect(other.code).not.toBe(0);
+      expect(other.stderr).toMatch(/Permission denied/);
+      expect(other.stderr).not.toContain(token);
+    }
+    expect(h.calls).toEqual([]);
     await session.stop();
     expect(readdirSync(tmpdir()).includes(session.dir.split('/').pop()!)).toBe(false);
   });
