@@ -1,9 +1,11 @@
 /** The aws CLI as a translator: model-driven translation (./index.ts) plus adoption (./adopt.ts). */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { Call, TranslateContext, Translator } from '../types.js';
+import type { AdoptionTable, Call, TranslateContext, Translator } from '../types.js';
 import { adoption } from './adopt.js';
 import { cliCommands } from './cli-commands.js';
+import { customCommands, customFor, isCustomCall, type CustomCall, type CustomResult } from './custom/index.js';
+import { TranslateError } from './errors.js';
 import { cliFailure } from './failure.js';
 import { describeCall, formatAwsOutput, isAlreadyExists, isRetryable, isUntranslatable, sendAwsCall, translateAws, validateAws, type AwsCall } from './index.js';
 import { isStdinPath } from './paramfile.js';
@@ -12,42 +14,69 @@ export interface AwsTranslatedCall extends Call {
   aws: AwsCall;
 }
 
+/** A model-driven call, or one of the CLI's own commands (./custom). */
+export type AwsAnyCall = AwsTranslatedCall | CustomCall;
+
 function wrap(aws: AwsCall): AwsTranslatedCall {
   return { tool: 'aws', operation: `${aws.serviceId}.${aws.operation}`, input: aws.input, mutating: aws.mutating, display: describeCall(aws), aws };
 }
 
-export const translator: Translator<AwsTranslatedCall> = {
+const custom = (argv: string[]) => (argv[0] === 'aws' ? customFor(...(commandWords(argv) as [string?, string?])) : undefined);
+
+export const translator: Translator<AwsAnyCall> = {
   tool: 'aws',
   handles: (argv) => {
     if (argv[0] !== 'aws') return false;
     const [service, operation] = commandWords(argv);
     if (!service || !operation) return false;
+    if (customFor(service, operation)) return true;
     const entry = cliCommands().get(service);
     return !entry || (entry.service && !entry.cliOnly.has(operation) && operation !== 'help');
   },
   async translate(argv, context) {
+    const own = custom(argv);
+    if (own) return own.translate(argv, { ...context, ...given(context.env) });
     return wrap(
       await translateAws(argv, { cwd: context.cwd, readFile: fileReader(context), ...given(context.env), ...(context.planning ? { planning: true } : {}) }),
     );
   },
-  validate(argv, context) {
+  async validate(argv, context) {
+    const own = custom(argv);
+    if (own) {
+      try {
+        await own.translate(argv, { ...context, planning: true });
+        return [];
+      } catch (error) {
+        if (!(error instanceof TranslateError)) throw error;
+        return [{ argIndex: error.argIndex ?? 2, message: error.message, ruleId: error.ruleId, severity: 'error', ...(error.note ? { note: error.note } : {}) }];
+      }
+    }
     return validateAws(argv, { cwd: context.cwd, readFile: fileReader(context), ignoreMissingFiles: true, ...given(context.env) });
   },
   send(call, context) {
+    if (isCustomCall(call)) return customCommands[call.custom.command]!.send(call, { ...context, ...given(context.env) });
     return sendAwsCall(call.aws, { ...(context.signal ? { signal: context.signal } : {}), ...given(context.env) });
   },
   format(result, call) {
+    if (isCustomCall(call)) return (result as CustomResult).stdout;
     return formatAwsOutput(result, call.aws);
   },
+  stderrOf(result, call) {
+    return isCustomCall(call) ? ((result as CustomResult).stderr ?? '') : '';
+  },
+  outcomeOf(result, call) {
+    return isCustomCall(call) ? (result as CustomResult).outcome : undefined;
+  },
   secretsOf(result, call) {
-    return valuesAt(result, call.aws.sensitiveOutputPaths);
+    return isCustomCall(call) ? [] : valuesAt(result, call.aws.sensitiveOutputPaths);
   },
   failure: (error) => cliFailure(error),
   isUntranslatable,
   readsStdin,
   isAlreadyExists,
   isRetryable,
-  adoption,
+  // Adoption is written for model-driven operations only; custom commands are idempotent themselves.
+  adoption: adoption as AdoptionTable<AwsAnyCall>,
   adoptOnConflict: new Set([
     'KMS.CreateAlias', 'IAM.CreateRole', 'IAM.CreatePolicy', 'IAM.CreateOpenIDConnectProvider', 'IAM.CreateUser',
     'IAM.CreateInstanceProfile', 'SecretsManager.CreateSecret', 'EKS.CreateCluster',
