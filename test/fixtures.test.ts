@@ -28,7 +28,8 @@ for (const dir of dirs) {
       });
 
       it(`${name}: diagnostics`, async () => {
-        const messages = (await checkRunbook(runbook)).map((d) => `${d.file}:${d.start.line}:${d.start.column} ${d.severity} ${d.message} ${d.ruleId}`);
+        // Whether a tool is installed depends on the machine: needed-tool has its own test (check.test.ts).
+        const messages = (await checkRunbook(runbook)).filter((d) => d.ruleId !== 'needed-tool').map((d) => `${d.file}:${d.start.line}:${d.start.column} ${d.severity} ${d.message} ${d.ruleId}`);
         matchFixture(`${base}.messages.txt`, messages.length ? `${messages.join('\n')}\n` : '');
       });
 

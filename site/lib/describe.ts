@@ -28,6 +28,8 @@ export const runbookPageSchema = z.object({
     }),
   ),
   outputs: z.array(z.string()),
+  /** Programs the reader needs installed (helm, eksctl, jq…): the engine serves aws, gcloud and kubectl itself. */
+  prerequisites: z.array(z.object({ name: z.string(), install: z.string().optional(), optional: z.boolean() })),
   steps: z.array(
     z.object({
       id: z.string(),
@@ -55,7 +57,7 @@ export const runbookPageSchema = z.object({
 export type RunbookPage = z.infer<typeof runbookPageSchema>;
 export type RunbookPageStep = RunbookPage['steps'][number];
 
-export async function describeRunbook(runbook: Runbook, engine: Pick<Engine, 'analyzeFlow' | 'planRunbook'>): Promise<RunbookPage> {
+export async function describeRunbook(runbook: Runbook, engine: Pick<Engine, 'analyzeFlow' | 'planRunbook' | 'toolsOf' | 'prerequisiteTools' | 'served'>): Promise<RunbookPage> {
   const flow = engine.analyzeFlow(runbook);
   let plan: Plan | undefined;
   let planError: string | undefined;
@@ -105,6 +107,10 @@ export async function describeRunbook(runbook: Runbook, engine: Pick<Engine, 'an
       ...(p.example !== undefined && !p.secret ? { example: String(p.example) } : {}),
     })),
     outputs: flow.outputs,
+    // Named prerequisites only: everyday utilities (grep, sed…) go without saying.
+    prerequisites: engine.toolsOf(flow, new Set(engine.served))
+      .filter((t) => t.name in engine.prerequisiteTools)
+      .map((t) => ({ name: t.name, install: engine.prerequisiteTools[t.name], optional: t.optional })),
     steps,
     ...(planError ? { planError } : {}),
     titleFromHeading: typeof runbook.frontmatter.title !== 'string',

@@ -1,4 +1,6 @@
 /** The content loader and the remark plugin, without a site build (commands here have no translator: they stay shell). */
+import { prerequisiteTools, toolsOf } from '../../src/plan/tools.js';
+import { translatorNames } from '../../src/translate/index.js';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,7 +81,7 @@ describe('the runbook loader', () => {
 
   it('still describes the steps when the planner fails', async () => {
     const runbook = parseRunbook(rotate, 'runbooks/rotate-db-password.md');
-    const page = await describeRunbook(runbook, { analyzeFlow, planRunbook: () => Promise.reject(new Error('no translator')) });
+    const page = await describeRunbook(runbook, { analyzeFlow, toolsOf, prerequisiteTools, served: translatorNames, planRunbook: () => Promise.reject(new Error('no translator')) });
     expect(page.planError).toBe('no translator');
     expect(page.steps.map((s) => [s.id, s.kind, s.files])).toEqual([
       ['store-secret', 'shell', []],
@@ -124,7 +126,7 @@ describe('the remark plugin', () => {
 
   it('wraps each step of a registered runbook with what the engine does with it', async () => {
     const runbook = parseRunbook(rotate, 'runbooks/rotate-db-password.md');
-    const page = await describeRunbook(runbook, { analyzeFlow, planRunbook: () => Promise.reject(new Error('offline')) });
+    const page = await describeRunbook(runbook, { analyzeFlow, toolsOf, prerequisiteTools, served: translatorNames, planRunbook: () => Promise.reject(new Error('offline')) });
     const body = blankFrontmatter(rotate);
     pageRegistry().set(body, page);
     try {

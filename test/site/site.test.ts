@@ -109,6 +109,13 @@ describe('the built site', () => {
     await page.close();
   });
 
+  it('lists the programs a runbook needs besides the ones the engine serves', () => {
+    const k8s = described.find((d) => d.runbook.name === 'vault-k8s')!;
+    const needs = /<p class="rb-prerequisites[^>]*>([\s\S]*?)<\/p>/.exec(k8s.html)?.[1]?.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim();
+    expect(needs).toBe('Needs jq, helm (only for a step shown, not run) installed; the engine serves aws, gcloud and kubectl itself.');
+    expect(described.find((d) => d.runbook.name === 'vault-kms-aws')!.html).not.toContain('rb-prerequisites');
+  });
+
   it('renders fences as the guide asks and keeps engine attributes out of the pages', () => {
     for (const { runbook, html } of described) {
       for (const step of runbook.steps) {

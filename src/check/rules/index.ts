@@ -3,8 +3,9 @@ import type { Rule } from '../rule.js';
 import { cloudCommand } from './cloud-command.js';
 import { inconsistentFlag } from './inconsistent-flag.js';
 import { missingFile } from './missing-file.js';
+import { neededTool } from './needed-tool.js';
 import { strayDollar } from './stray-dollar.js';
 import { undefinedVariable } from './undefined-variable.js';
 import { unusedExport } from './unused-export.js';
 
-export const rules: Rule[] = [undefinedVariable, unusedExport, strayDollar, inconsistentFlag, missingFile, cloudCommand];
+export const rules: Rule[] = [undefinedVariable, unusedExport, strayDollar, inconsistentFlag, missingFile, cloudCommand, neededTool];
