@@ -11,11 +11,7 @@ export class Redactor {
   add(value: string | undefined): void {
     // Very short values would redact ordinary text; they are not meaningful secrets.
     if (!value || value.length < 4 || this.secrets.has(value)) return;
-    this.secrets.add(value);
-    // JSON-escaped and base64 forms travel too.
-    const forms = new Set([value, JSON.stringify(value).slice(1, -1)]);
-    for (const line of value.split('\n')) if (line.trim().length >= 8) forms.add(line.trim());
-    for (const f of forms) this.secrets.add(f);
+    for (const f of encodings(value)) this.secrets.add(f);
     this.pattern = new RegExp([...this.secrets].sort((a, b) => b.length - a.length).map(escape).join('|'), 'g');
   }
 
@@ -52,6 +48,29 @@ export class Redactor {
     }
     return value;
   }
+}
+
+/**
+ * The forms a secret travels in, as the engine and common tools print it: raw, each line of a
+ * multi-line value, JSON-escaped, URL-encoded, and base64 and base64url, standalone (with and
+ * without padding) and inside a longer encoded text (the part of its encoding that does not depend on
+ * the bytes around it, for each of the three alignments).
+ */
+function encodings(value: string): Set<string> {
+  const forms = new Set([value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value)]);
+  for (const line of value.split('\n')) if (line.trim().length >= 8) forms.add(line.trim());
+  const bytes = Buffer.from(value);
+  for (let k = 0; k < 3; k++) {
+    const encoded = Buffer.concat([Buffer.alloc(k), bytes]).toString('base64');
+    // Groups of 3 bytes wholly inside the secret encode the same whatever surrounds it.
+    const first = k ? 1 : 0;
+    const last = Math.floor((k + bytes.length) / 3);
+    const stable = encoded.slice(4 * first, 4 * last);
+    if (stable.length >= 8) forms.add(stable).add(stable.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  const whole = bytes.toString('base64');
+  for (const b of [whole, whole.replace(/=+$/, '')]) forms.add(b).add(b.replace(/\+/g, '-').replace(/\//g, '_'));
+  return forms;
 }
 
 function escape(s: string): string {
