@@ -118,7 +118,6 @@ export async function run(args: string[]): Promise<number> {
     }
 
     const interactive = !!process.stdin.isTTY && !!process.stderr.isTTY && !values.yes && !values.json;
-    const confirm = interactive ? askOnce : undefined;
     const sinks: EventSink[] = [values.json ? ndjsonSink() : terminalSink()];
     const record = recordSink(stateDir);
     sinks.push(record.sink);
@@ -131,6 +130,8 @@ export async function run(args: string[]): Promise<number> {
       console.error(`Live log: ${server.url}`);
     }
     const controller = new AbortController();
+    // Ctrl-C at the question cancels the run, as it does anywhere else.
+    const confirm = interactive ? (what: string) => askOnce(what, () => controller.abort(new RunbookError('cancelled by Ctrl-C'))) : undefined;
     const onSigint = () => controller.abort(new RunbookError('cancelled by Ctrl-C'));
     process.once('SIGINT', onSigint);
     const timeoutMs = values.timeout ? parseDuration(values.timeout) : undefined;
@@ -173,12 +174,20 @@ function parseDuration(text: string): number {
   return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
 }
 
-async function askOnce(what: string): Promise<void> {
+async function askOnce(what: string, cancel: () => void): Promise<void> {
   const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const asked = new AbortController();
+  rl.once('SIGINT', () => {
+    cancel();
+    asked.abort();
+  });
   try {
-    const answer = (await rl.question(`\nAbout to make changes, starting with:\n  ${what.split('\n')[0]}\nContinue? [y/N] `)).trim().toLowerCase();
+    const answer = (await rl.question(`\nAbout to make changes, starting with:\n  ${what.split('\n')[0]}\nContinue? [y/N] `, { signal: asked.signal })).trim().toLowerCase();
     if (answer !== 'y' && answer !== 'yes') throw new RunbookError('stopped: not confirmed (use --yes to skip this question)', { exitCode: 1 });
+  } catch (error) {
+    if ((error as Error)?.name === 'AbortError') throw new RunbookError('cancelled by Ctrl-C', { exitCode: 130 });
+    throw error;
   } finally {
     rl.close();
   }

@@ -118,29 +118,44 @@ export async function promptForParams(missing: Param[], resolved: Resolved): Pro
   resolved.missing = [];
 }
 
+/**
+ * A masked prompt. Read with a listener, not `for await`: ending an async iteration destroys stdin,
+ * and the next reader (the confirmation) would fail. Raw mode is undone on every path.
+ */
 async function readSecret(label: string): Promise<string> {
   process.stderr.write(label);
   const stdin = process.stdin;
   stdin.setRawMode?.(true);
-  stdin.resume();
+  stdin.setEncoding('utf8');
   let value = '';
   try {
-    for await (const chunk of stdin) {
-      for (const ch of String(chunk)) {
-        if (ch === '\r' || ch === '\n') return value;
-        if (ch === '\u0003') throw new RunbookError('cancelled', { exitCode: 130 });
-        if (ch === '\u007f') {
-          if (value) {
-            value = value.slice(0, -1);
-            process.stderr.write('\b \b');
+    return await new Promise<string>((resolve, reject) => {
+      const done = (error?: Error) => {
+        stdin.off('data', onData);
+        stdin.off('end', onEnd);
+        if (error) reject(error);
+        else resolve(value);
+      };
+      const onEnd = () => done();
+      const onData = (chunk: string) => {
+        for (const ch of chunk) {
+          if (ch === '\r' || ch === '\n' || ch === '\u0004') return done();
+          if (ch === '\u0003') return done(new RunbookError('cancelled', { exitCode: 130 }));
+          if (ch === '\u007f' || ch === '\b') {
+            if (value) {
+              value = value.slice(0, -1);
+              process.stderr.write('\b \b');
+            }
+          } else {
+            value += ch;
+            process.stderr.write('*');
           }
-        } else {
-          value += ch;
-          process.stderr.write('*');
         }
-      }
-    }
-    return value;
+      };
+      stdin.on('data', onData);
+      stdin.once('end', onEnd);
+      stdin.resume();
+    });
   } finally {
     stdin.setRawMode?.(false);
     stdin.pause();
