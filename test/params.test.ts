@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeProblems, resolveParams } from '../src/params/resolve.js';
 import { validateParam, type Param } from '../src/params/types.js';
+import { parseRunbook } from '../src/markdown/parse.js';
 
 const p = (name: string, rest: Partial<Param>): Param => ({ name, type: 'string', origin: 'declared', secret: false, required: true, ...rest }) as Param;
 
@@ -36,5 +37,21 @@ describe('resolveParams', () => {
 
   it('refuses an unknown --param with a suggestion', async () => {
     await expect(resolveParams([p('CLUSTER', {})], { flags: ['CLUSTR=x'] })).rejects.toThrow(/did you mean 'CLUSTER'/);
+  });
+});
+
+describe('patterns', () => {
+  it('match in linear time: a pattern that backtracks exponentially in JavaScript answers at once', () => {
+    const param = p('NAME', { pattern: '(a+)+' });
+    // With RegExp this takes minutes (2^33 paths); RE2 answers in one pass.
+    expect(validateParam(param, `${'a'.repeat(33)}b`)).toBe('expected a value matching /(a+)+/');
+    expect(validateParam(param, 'a'.repeat(10_000))).toBeUndefined();
+  });
+
+  it('are refused when RE2 cannot run them (backreferences), with the position of the declaration', () => {
+    const runbook = parseRunbook(['---', 'params:', '  NAME: { type: string, pattern: "(a)\\\\1" }', '---', '# x'].join('\n'), 'x.md');
+    expect(runbook.diagnostics.filter((d) => d.ruleId !== 'no-steps').map((d) => `${d.start.line} ${d.severity} ${d.message}`)).toEqual([
+      expect.stringMatching(/^3 error Invalid declaration of parameter NAME: `pattern`: invalid pattern \(RE2 syntax, matched in linear time\): .*\\1/),
+    ]);
   });
 });

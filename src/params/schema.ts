@@ -1,4 +1,5 @@
 /** The declaration of a parameter in frontmatter (`params:`), as a zod schema: validation and types. */
+import { fullMatcher } from './pattern.js';
 import { z } from 'zod';
 import { paramTypeNames } from './types.js';
 
@@ -30,9 +31,9 @@ export const paramDeclarationSchema = z.preprocess(
       if (d.type === 'enum' && !d.values?.length) ctx.addIssue({ code: 'custom', message: 'an enum parameter needs `values`', path: ['values'] });
       if (d.pattern) {
         try {
-          new RegExp(d.pattern);
+          fullMatcher(d.pattern);
         } catch (error) {
-          ctx.addIssue({ code: 'custom', message: `invalid pattern: ${(error as Error).message}`, path: ['pattern'] });
+          ctx.addIssue({ code: 'custom', message: `invalid pattern (RE2 syntax, matched in linear time): ${(error as Error).message}`, path: ['pattern'] });
         }
       }
     }),

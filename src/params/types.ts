@@ -2,6 +2,7 @@
  * Typed runbook parameters: one validator per type. The declaration schema (zod) lives in
  * ./schema.ts, which only parsing needs: a run from the parse cache never loads zod.
  */
+import { fullMatcher } from './pattern.js';
 import type { ParamDeclaration } from './schema.js';
 
 export const paramTypeNames = [
@@ -54,6 +55,6 @@ export function validateParam(param: Param, value: string): string | undefined {
   const expected = paramValidators[param.type](value, param);
   if (expected) return `expected ${expected}`;
   if (param.values && param.type !== 'enum' && !param.values.map(String).includes(value)) return `expected one of ${param.values.join(', ')}`;
-  if (param.pattern && !new RegExp(`^(?:${param.pattern})$`).test(value)) return `expected a value matching /${param.pattern}/`;
+  if (param.pattern && !fullMatcher(param.pattern).matches(value)) return `expected a value matching /${param.pattern}/`;
   return undefined;
 }
