@@ -402,3 +402,44 @@ describe('a guide pasted as it is', () => {
     matchFixture(file.replace(/\.md$/, '.steps.json'), `${JSON.stringify({ steps, diagnostics: messages(rb) }, null, 2)}\n`);
   });
 });
+
+describe('inputs that must not crash, hang or exhaust memory', () => {
+  const errors = (rb: ReturnType<typeof parseRunbook>) => messages(rb).filter((m) => !m.includes('no-steps'));
+
+  it('an unresolved YAML alias and an alias bomb in the frontmatter are positioned errors', () => {
+    expect(errors(parse('---', 'params: *nope', '---', '# x'))).toEqual([
+      '2:1 error frontmatter: Invalid frontmatter YAML: Unresolved alias (the anchor must be set before the alias): nope',
+    ]);
+    const bomb = ['a0: &a0 [x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 12 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(9).fill(`*a${i}`).join(', ')}]`)];
+    expect(errors(parse('---', ...bomb, '---', '# x'))).toEqual(['2:1 error frontmatter: Invalid frontmatter YAML: Excessive alias count indicates a resource exhaustion attack']);
+  });
+
+  it('blockquotes nested thousands deep stop being read past a limit, with an error where they go too deep', () => {
+    const rb = parse(`${'> '.repeat(5000)}x`);
+    expect(errors(rb)).toEqual([expect.stringMatching(/^1:\d+ error nesting-depth: Unexpected nesting deeper than 100 levels/)]);
+  });
+
+  it('a fence too long to be a step is refused, not parsed for minutes', () => {
+    const rb = parse('```bash', ...Array.from({ length: 6000 }, (_, i) => `echo ${i}`), '```');
+    expect(rb.steps).toEqual([]);
+    expect(errors(rb)).toEqual(['1:1 error fence-too-long: Unexpected fence of 6000 lines, expected at most 5000: it is not read as a step (put a long script in a file the runbook runs)']);
+  });
+
+  it('a prompted heredoc of thousands of lines is one command, read in one pass', () => {
+    const body = Array.from({ length: 3000 }, (_, i) => `  "k${i}": ${i},`);
+    const session = readSession(['$ cat <<EOF > big.json', '{', ...body, '}', 'EOF', '$ echo done', 'done'].join('\n'), true);
+    const lines = session.code.split('\n');
+    expect(lines[0]).toBe('  cat <<EOF > big.json');
+    expect(lines.at(-3)).toBe('EOF');
+    expect(lines.at(-2)).toBe('  echo done');
+    expect(lines.at(-1)).toBe('');
+  });
+
+  it('an empty file and a binary one parse to no steps, with the no-steps warning', () => {
+    for (const text of ['', Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 7919) % 256)).toString('latin1')]) {
+      const rb = parseRunbook(text, 'x.md');
+      expect(rb.steps).toEqual([]);
+      expect(messages(rb).some((m) => m.includes('no-steps'))).toBe(true);
+    }
+  });
+});

@@ -19,6 +19,11 @@ import { documentDirectives, ignoreDirective, isComment } from './ignore.js';
 import { parseMeta } from './meta.js';
 import type { Runbook, Step } from './types.js';
 
+/** How deep blocks may nest (blockquotes, lists) before the rest is not read. */
+const maxNesting = 100;
+/** The longest fence read as a step: far beyond any guide's, and parsed in well under two seconds. */
+const maxFenceLines = 5000;
+
 const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm);
 
 type Report = (span: Span | undefined, message: string, ruleId: string, note?: string, severity?: Diagnostic['severity']) => void;
@@ -49,7 +54,14 @@ export function parseRunbook(source: string, file: string): Runbook {
   const headings: Array<{ depth: number; text: string }> = [];
   let firstH1: string | undefined;
 
-  const visit = (node: Node, parent: Parent | undefined, index: number, listItem?: ListItem) => {
+  // Markdown nests without end (`> > > …`); a guide never goes this deep, and the walk stays bounded.
+  let tooDeep = false;
+  const visit = (node: Node, parent: Parent | undefined, index: number, listItem?: ListItem, depth = 0) => {
+    if (depth > maxNesting) {
+      if (!tooDeep) report(spanOf(node), `Unexpected nesting deeper than ${maxNesting} levels, expected a document a reader can follow: what is inside is not read`, 'nesting-depth');
+      tooDeep = true;
+      return;
+    }
     if (node.type === 'heading') {
       const h = node as Heading;
       const text = toString(h).trim();
@@ -65,7 +77,7 @@ export function parseRunbook(source: string, file: string): Runbook {
     }
     if ('children' in node) {
       const p = node as Parent;
-      p.children.forEach((child, i) => visit(child, p, i, node.type === 'listItem' ? (node as ListItem) : listItem));
+      p.children.forEach((child, i) => visit(child, p, i, node.type === 'listItem' ? (node as ListItem) : listItem, depth + 1));
     }
   };
   visit(tree, undefined, 0);
@@ -125,6 +137,11 @@ function readStep(
   for (const comment of parent?.children.slice(before + 1, index) ?? []) for (const rule of ignoreRulesOf(comment, context.report)) ignoreRules.add(rule);
   const meta = parseMeta(code.meta);
   const lead = leadParagraph(parent?.children[before]);
+  const length = code.value.split('\n').length;
+  if (length > maxFenceLines && kind !== 'data') {
+    context.report(span, `Unexpected fence of ${length} lines, expected at most ${maxFenceLines}: it is not read as a step (put a long script in a file the runbook runs)`, 'fence-too-long');
+    return undefined;
+  }
   const reading = readFence[kind]({ code, lang, span, codeStart, indented, ...(lead ? { lead } : {}), ...(meta.fileName ? { metaName: meta.fileName } : {}) });
 
   // The step's own rules are silenced here; the check rules read `ignoreRules` themselves.
@@ -224,7 +241,14 @@ function readFrontmatter(
   };
   for (const error of doc.errors) report(at(error.pos[0]), `Invalid frontmatter YAML: ${error.message.split('\n')[0]}`, 'frontmatter');
   if (doc.errors.length) return { frontmatter: {}, params: [] };
-  const frontmatter = (doc.toJS() ?? {}) as Record<string, unknown>;
+  let frontmatter: Record<string, unknown>;
+  try {
+    // An alias that names no anchor, or a billion-laughs tree of them, is an error of the document.
+    frontmatter = (doc.toJS({ maxAliasCount: 100 }) ?? {}) as Record<string, unknown>;
+  } catch (error) {
+    report(at(0), `Invalid frontmatter YAML: ${(error as Error).message}`, 'frontmatter');
+    return { frontmatter: {}, params: [] };
+  }
   if (typeof frontmatter !== 'object' || Array.isArray(frontmatter)) {
     report(at(0), 'Unexpected frontmatter, expected a YAML mapping', 'frontmatter');
     return { frontmatter: {}, params: [] };

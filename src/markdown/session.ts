@@ -85,28 +85,46 @@ export function readSession(text: string, transcript: boolean): Session {
  */
 function readCommand(lines: string[], start: number, first: string, ps2: boolean): string[] | undefined {
   const command = [first];
-  let continues = unfinished(first);
-  for (let i = start + 1; continues && i < lines.length; i++) {
+  let state = unfinished(first);
+  for (let i = start + 1; state && i < lines.length; i++) {
     let line = lines[i]!;
     if (ps2) {
       const m = secondaryPrompt.exec(line);
       if (!m) return undefined;
       const rest = line.slice(m[0].length);
-      line = continues === 'text' ? rest : ' '.repeat(m[0].length) + rest;
+      line = state.continues === 'text' ? rest : ' '.repeat(m[0].length) + rest;
     }
     command.push(line);
-    continues = unfinished(command.join('\n'));
+    // Parse again only when this line could finish what is open: a long heredoc costs one parse, not one a line.
+    if (state.mayEnd(line)) state = unfinished(command.join('\n'));
   }
   return command;
 }
 
-/** Whether the parser needs more lines to finish `code`, and of what kind. */
-function unfinished(code: string): Continues | undefined {
+interface Unfinished {
+  continues: Continues;
+  /** Whether a line could finish the open construct (it holds the word or character that closes it). */
+  mayEnd(line: string): boolean;
+}
+
+/** Whether the parser needs more lines to finish `code`, of what kind, and what would finish it. */
+function unfinished(code: string): Unfinished | undefined {
   const script = parseShell(code);
-  if (script.error) return unfinishedBy.find(([pattern]) => pattern.test(script.error!.message))?.[1];
+  if (script.error) {
+    const message = script.error.message;
+    const continues = unfinishedBy.find(([pattern]) => pattern.test(message))?.[1];
+    if (!continues) return undefined;
+    // mvdan/sh names what closes it: `unclosed here-document 'EOF'`, `… must end with "fi"`, `… closing quote "`.
+    const closer = /here-document '(.+)'$/.exec(message)?.[1] ?? /"([^"]+)"$/.exec(message)?.[1] ?? /closing quote (\S+)$/.exec(message)?.[1];
+    const heredoc = /^unclosed here-document/.test(message);
+    return {
+      continues,
+      mayEnd: closer ? (line) => (heredoc ? line.trim() === closer : line.includes(closer)) : () => true,
+    };
+  }
   // The parser takes a final `\` as a line continuation with nothing after it. It joins the next line
   // when a probe line then extends the last statement instead of starting one of its own.
   if (!code.endsWith('\\')) return undefined;
   const probe = parseShell(`${code}\n:`);
-  return !probe.error && probe.statements.length === script.statements.length ? 'words' : undefined;
+  return !probe.error && probe.statements.length === script.statements.length ? { continues: 'words', mayEnd: () => true } : undefined;
 }

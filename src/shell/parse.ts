@@ -496,6 +496,39 @@ function ansiC(value: string): string {
  * and the statements are empty (the engine refuses to run a step it cannot parse).
  */
 export function parseShell(code: string, origin: Origin = { line: 1, column: 1 }): Script {
+  const lines = code.split('\n');
+  if (lines.length <= chunkLines) return parseWhole(code, origin);
+  // A long script is read in pieces that each parse on their own: the GopherJS tree of one huge file
+  // costs far more than linear time to walk. A piece ends after a complete line; one that does not
+  // parse alone (an open heredoc, `if` without `fi`) grows until it does, or to the end.
+  const script: Script = { statements: [], reads: [], sets: [], comments: [] };
+  for (let start = 0; start < lines.length; ) {
+    let size = chunkLines;
+    let piece: Script;
+    for (;;) {
+      let end = Math.min(lines.length, start + size);
+      while (end < lines.length && /\\$/.test(lines[end - 1]!)) end++;
+      const text = lines.slice(start, end).join('\n');
+      piece = parseWhole(text, { line: origin.line + start, column: origin.column });
+      if (!piece.error || end >= lines.length) {
+        start = end;
+        break;
+      }
+      size *= 2;
+    }
+    if (piece.error) return { ...script, statements: [], error: piece.error };
+    script.statements.push(...piece.statements);
+    script.reads.push(...piece.reads);
+    script.sets.push(...piece.sets);
+    script.comments.push(...piece.comments);
+  }
+  return script;
+}
+
+/** Lines above which a script is parsed piece by piece. */
+const chunkLines = 1000;
+
+function parseWhole(code: string, origin: Origin): Script {
   const conv = new Converter(code, origin);
   let file: Node;
   try {
