@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { checkRunbook } from '../check/index.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { loadRunbook } from './load.js';
+import { choice } from './options.js';
 import { paint } from './style.js';
 
 const help = `Usage: runbook check FILE... [--format text|json] [--allow RULE]...
@@ -14,6 +15,7 @@ read something. Exits 1 when any error is found. --allow RULE leaves a rule's re
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'text' }, help: { type: 'boolean', short: 'h' }, allow: { type: 'string', multiple: true } } });
   if (values.help) return void console.log(help), 0;
+  choice('--format', values.format, ['text', 'json'] as const);
   if (!positionals.length) {
     console.error(`runbook check: no file given\n\n${help}`);
     return 2;

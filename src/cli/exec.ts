@@ -1,3 +1,4 @@
+import { port as parsePort, timeout as parseTimeout } from './options.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -60,6 +61,9 @@ export async function run(args: string[]): Promise<number> {
     console.log(help);
     return values.help ? 0 : 2;
   }
+  // Every option is checked before anything is read or started.
+  const timeoutMs = parseTimeout(values.timeout);
+  const livePort = parsePort(values.port);
   const runbook = await loadRunbook(positionals[0]!);
   trace('runbook loaded');
   const diagnostics = await checkRunbook(runbook, { allow: values.allow ?? [] });
@@ -124,7 +128,7 @@ export async function run(args: string[]): Promise<number> {
     let live: { url: string; close(): Promise<void>; sink: EventSink } | undefined;
     if (values.live) {
       const { startLiveServer } = await import('../serve/server.js');
-      const server = await startLiveServer({ stateDir, ...(values.port ? { port: Number(values.port) } : {}) });
+      const server = await startLiveServer({ stateDir, ...(livePort !== undefined ? { port: livePort } : {}) });
       live = server;
       sinks.push(server.sink);
       console.error(`Live log: ${server.url}`);
@@ -134,7 +138,6 @@ export async function run(args: string[]): Promise<number> {
     const confirm = interactive ? (what: string) => askOnce(what, () => controller.abort(new RunbookError('cancelled by Ctrl-C'))) : undefined;
     const onSigint = () => controller.abort(new RunbookError('cancelled by Ctrl-C'));
     process.once('SIGINT', onSigint);
-    const timeoutMs = values.timeout ? parseDuration(values.timeout) : undefined;
     try {
       const result = await runRunbook({
         runbook, params: resolved.values, stateDir, sink: teeSinks(sinks), env, signal: controller.signal,
@@ -168,11 +171,6 @@ export async function run(args: string[]): Promise<number> {
   }
 }
 
-function parseDuration(text: string): number {
-  const m = /^(\d+)(ms|s|m|h)?$/.exec(text);
-  if (!m) throw new RunbookError(`invalid --timeout ${text}, expected a duration such as 90s or 5m`, { exitCode: 2 });
-  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
-}
 
 async function askOnce(what: string, cancel: () => void): Promise<void> {
   const { createInterface } = await import('node:readline/promises');

@@ -4,10 +4,12 @@ import { parseArgs } from 'node:util';
 import { parseRunbookCached } from '../markdown/cache.js';
 import { analyzeFlow } from '../plan/flow.js';
 import { runbookDirs } from './load.js';
+import { choice } from './options.js';
 import { paint } from './style.js';
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { format: { type: 'string', default: 'text' } } });
+  choice('--format', values.format, ['text', 'json'] as const);
   const seen = new Set<string>();
   const rows: Array<{ file: string; name: string; title: string; description?: string; params: Array<{ name: string; type: string; required: boolean }> }> = [];
   for (const dir of runbookDirs()) {

@@ -3,6 +3,7 @@ import { resolveParams } from '../params/resolve.js';
 import { analyzeFlow } from '../plan/flow.js';
 import { planRunbook, type Plan } from '../plan/plan.js';
 import { loadRunbook } from './load.js';
+import { choice } from './options.js';
 import { paint } from './style.js';
 
 const help = `Usage: runbook plan FILE [--param NAME=VALUE]... [--params file.yaml] [--format text|json]
@@ -19,6 +20,7 @@ export async function run(args: string[]): Promise<number> {
     console.log(help);
     return values.help ? 0 : 2;
   }
+  choice('--format', values.format, ['text', 'json'] as const);
   const runbook = await loadRunbook(positionals[0]!);
   const flow = analyzeFlow(runbook);
   const resolved = await resolveParams(flow.params, { flags: values.param ?? [], ...(values.params ? { file: values.params } : {}), env: process.env });

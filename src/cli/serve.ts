@@ -1,3 +1,4 @@
+import { port as parsePort } from './options.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,10 +28,7 @@ export async function run(args: string[]): Promise<number> {
     console.log(help);
     return values.help ? 0 : 2;
   }
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new RunbookError(`invalid --port ${values.port}, expected a number from 0 to 65535`, { exitCode: 2 });
-  }
+  const port = parsePort(values.port) ?? 0;
   const stateDir = values['state-dir'] ?? '.runbook';
   const { startLiveServer, defaultSiteDir } = await import('../serve/server.js');
   if (!existsSync(join(defaultSiteDir, 'index.html'))) {

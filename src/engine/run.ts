@@ -72,6 +72,7 @@ export async function runRunbook(options: RunOptions): Promise<RunResult> {
   const store = new StateStore(options.stateDir, runbook.name);
   store.ensure();
   const lock = acquireLock(store.dir, runId);
+  store.sweep();
   const started = Date.now();
   let seq = 0;
   const redactor = new Redactor();

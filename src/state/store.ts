@@ -5,7 +5,7 @@
  * and owner-only, since variables may hold secrets.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunbookError } from '../diagnostics.js';
 
@@ -68,6 +68,18 @@ export class StateStore {
     mkdirSync(this.filesDir, { recursive: true, mode: 0o700 });
   }
 
+  /**
+   * Temp files of writes that never reached their rename (the writer was killed): removed, once the
+   * caller holds the lock, when the process that wrote them is gone.
+   */
+  sweep(): void {
+    for (const name of readdirSync(this.dir)) {
+      const pid = Number(/\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name)?.[1]);
+      if (!pid || pid === process.pid || alive(pid)) continue;
+      rmSync(join(this.dir, name), { force: true });
+    }
+  }
+
   load(): RunState {
     let text: string;
     try {
@@ -118,6 +130,15 @@ export function siblingOutputs(stateDir: string, except: string): Array<{ runboo
     }
   }
   return out;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Write to a temp file beside the target, flush it, then rename over the target. */

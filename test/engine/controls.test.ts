@@ -2,7 +2,7 @@
  * The engine's step controls on a shell-only runbook: skip, when=, per-step timeout, --from,
  * --only, --restart, resume after a change, secret redaction and owner-only files.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -83,6 +83,29 @@ describe('step controls', () => {
     const value = await exec(tempDir(), '--param', 'RUN_MODE=medium');
     expect(value.code).toBe(2);
     expect(value.stderr).toMatch(/RUN_MODE: expected one of fast, slow, got "medium"/);
+  });
+
+  it('refuses a bad option value before reading anything', async () => {
+    for (const [args, message] of [
+      [['--timeout', 'soon'], /invalid --timeout soon, expected a duration/],
+      [['--live', '--port', 'abc'], /invalid --port abc, expected a number from 0 to 65535/],
+    ] as const) {
+      const r = await runCli(['exec', 'no-such-runbook.md', ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    const format = await runCli(['check', runbook, '--format', 'xml']);
+    expect(format).toMatchObject({ code: 2, stderr: expect.stringMatching(/invalid --format xml, expected one of text, json/) });
+  });
+
+  it('removes the temp files of a state write that a killed run left behind', async () => {
+    const d = tempDir();
+    expect((await exec(d)).code).toBe(0);
+    // A pid that is not running: the temp file of a write that never reached its rename.
+    const stale = join(d, 'controls', 'state.json.999999999.deadbeef.tmp');
+    writeFileSync(stale, '{"half": ');
+    expect((await exec(d)).code).toBe(0);
+    expect(existsSync(stale)).toBe(false);
   });
 
   it('prints the plan with --dry-run and runs nothing', async () => {
