@@ -2,12 +2,12 @@
  * Recorded runs (`<state-dir>/runs/<run-id>.ndjson`, written by events/record.ts) as the server
  * lists and replays them.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runsDir } from '../events/record.js';
 import type { EngineEvent } from '../events/types.js';
-import { foldEvents, progress, type RunStatus, type RunView } from './run-view.js';
+import { applyEvent, emptyRun, progress, type RunStatus, type RunView } from './run-view.js';
 
 export interface RunSummary {
   id: string;
@@ -88,9 +88,26 @@ export function summarize(view: RunView, live: boolean, page: string | null, run
   };
 }
 
-const cache = new Map<string, { mtimeMs: number; size: number; view: RunView }>();
+const cache = new Map<string, { mtimeMs: number; size: number; offset: number; view: RunView }>();
 
-/** Every recorded run in the state directory, folded; unchanged files are not read again. */
+/** What was appended to a record since `offset`, up to its last complete line, folded into `view`. */
+function foldAppended(file: string, id: string, size: number, from?: { offset: number; view: RunView }): { offset: number; view: RunView } {
+  const start = from && from.offset <= size ? from.offset : 0;
+  let view = start ? from!.view : emptyRun(id);
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(size - start);
+    const n = readSync(fd, buffer, 0, buffer.length, start);
+    const end = buffer.subarray(0, n).lastIndexOf(10);
+    if (end < 0) return { offset: start, view };
+    for (const event of parseRecord(buffer.subarray(0, end + 1).toString('utf8')).events) view = applyEvent(view, event);
+    return { offset: start + end + 1, view };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Every recorded run in the state directory, folded; a file that grew is read from where it was left. */
 export async function recordedRuns(stateDir: string): Promise<RunView[]> {
   const dir = runsDir(stateDir);
   if (!existsSync(dir)) return [];
@@ -107,8 +124,8 @@ export async function recordedRuns(stateDir: string): Promise<RunView[]> {
         views.push(hit.view);
         continue;
       }
-      const view = foldEvents(id, readRecord(file));
-      cache.set(file, { mtimeMs, size, view });
+      const { offset, view } = foldAppended(file, id, size, hit);
+      cache.set(file, { mtimeMs, size, offset, view });
       views.push(view);
     } catch {
       // Removed while listing, or unreadable: not a run to show.

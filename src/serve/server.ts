@@ -20,7 +20,7 @@ import type { EngineEvent, EventSink } from '../events/types.js';
 import { runbookPageId, runbookPagePath, type RunView } from './run-view.js';
 import { isRunning, recordedRuns, runFile, runIdPattern, summarize, type RunSummary } from './runs.js';
 import { plain, serveStatic } from './static.js';
-import { EventStream, LiveRuns, replayRecord } from './stream.js';
+import { EventStream, LiveRuns, RecordFollowers } from './stream.js';
 
 export interface LiveServerOptions {
   /** The state directory whose `runs/` holds recorded runs. */
@@ -59,6 +59,7 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
   const stateDir = options.stateDir;
   const live = new LiveRuns();
   const streams = new Set<EventStream>();
+  const records = new RecordFollowers();
   let origins = new Set<string>();
   let hosts = new Set<string>();
 
@@ -125,7 +126,7 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
           const first = readFirstEvent(file);
           return first?.type === 'run:start' ? first.runbook.name : undefined;
         })();
-        return replayRecord(file, stream, () => isRunning(stateDir, name, runId));
+        return records.follow(file, stream, () => isRunning(stateDir, name, runId));
       }
       default:
         return json(res, 404, { error: 'not found' });
@@ -159,6 +160,7 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     close: async () => {
       live.closeAll();
       for (const stream of [...streams]) stream.dispose();
+      records.closeAll();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -3,13 +3,24 @@
  * state so far, then the rest as it happens) and recorded runs replayed from their NDJSON file
  * (followed while another process is still writing it).
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import type { EngineEvent } from '../events/types.js';
 import { applyEvent, emptyRun, type RunView } from './run-view.js';
 import { parseRecord } from './runs.js';
 
 const heartbeatMs = 15_000;
+
+/** An event as an SSE frame, made once however many pages it goes to (JSON escapes newlines: one `data:` line). */
+const frames = new WeakMap<EngineEvent, string>();
+function frameOf(event: EngineEvent): string {
+  let frame = frames.get(event);
+  if (frame === undefined) {
+    frame = `id: ${event.seq}\ndata: ${JSON.stringify(event)}\n\n`;
+    frames.set(event, frame);
+  }
+  return frame;
+}
 const followMs = 250;
 
 /** One open `text/event-stream` response. */
@@ -41,9 +52,15 @@ export class EventStream {
   }
 
   send(event: EngineEvent): void {
-    if (this.closed || event.seq <= this.after) return;
-    // JSON.stringify escapes newlines, so each event is one `data:` line.
-    this.res.write(`id: ${event.seq}\ndata: ${JSON.stringify(event)}\n\n`);
+    this.sendAll([event]);
+  }
+
+  /** Several events in one write: a page following a busy run costs one write per read, not one per event. */
+  sendAll(events: readonly EngineEvent[]): void {
+    if (this.closed) return;
+    let text = '';
+    for (const event of events) if (event.seq > this.after) text += frameOf(event);
+    if (text) this.res.write(text);
   }
 
   /** The run is over (or will not go on): the client stops listening instead of reconnecting. */
@@ -111,7 +128,7 @@ export class LiveRuns {
   subscribe(runId: string, stream: EventStream): void {
     const run = this.runs.get(runId);
     if (!run) return stream.end('unknown');
-    for (const event of run.events) stream.send(event);
+    stream.sendAll(run.events);
     if (this.ended(runId)) return stream.end(run.view.status);
     run.streams.add(stream);
     stream.onClose(() => run.streams.delete(stream));
@@ -123,38 +140,100 @@ export class LiveRuns {
 }
 
 /**
- * A recorded run from its file. Without `run:end` and while `running()` says its process is alive,
- * the file is followed; otherwise the stream ends as `interrupted`.
+ * Recorded runs followed from their files, one follower per file however many pages follow it: it
+ * reads only what was appended since its last read, keeps the events for pages that join later, and
+ * ends every stream at `run:end`, or as `interrupted` once the recording process is gone.
  */
-export function replayRecord(file: string, stream: EventStream, running: () => boolean): void {
-  let offset = 0;
-  let finished = false;
-  const read = (): void => {
-    let text: string;
+export class RecordFollowers {
+  private readonly followers = new Map<string, RecordFollower>();
+
+  follow(file: string, stream: EventStream, running: () => boolean): void {
+    let follower = this.followers.get(file);
+    if (!follower || follower.done) {
+      follower = new RecordFollower(file, running, () => this.followers.delete(file));
+      this.followers.set(file, follower);
+    }
+    follower.add(stream);
+  }
+
+  closeAll(): void {
+    for (const f of this.followers.values()) f.stop();
+    this.followers.clear();
+  }
+}
+
+class RecordFollower {
+  private readonly events: EngineEvent[] = [];
+  private readonly streams = new Set<EventStream>();
+  private offset = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private status: string | undefined;
+  done = false;
+
+  constructor(private readonly file: string, private readonly running: () => boolean, private readonly onDone: () => void) {
+    this.read();
+    if (!this.status && !running()) this.finish('interrupted');
+    if (!this.done) this.timer = setInterval(() => this.tick(), followMs);
+  }
+
+  add(stream: EventStream): void {
+    stream.sendAll(this.events);
+    if (this.status) return stream.end(this.status);
+    this.streams.add(stream);
+    stream.onClose(() => {
+      this.streams.delete(stream);
+      // Nobody follows it any more: stop reading until someone does.
+      if (!this.streams.size) this.stop();
+    });
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    if (!this.done) {
+      this.done = true;
+      this.onDone();
+    }
+  }
+
+  private tick(): void {
+    this.read();
+    if (!this.status && !this.running()) {
+      this.read();
+      if (!this.status) this.finish('interrupted');
+    }
+  }
+
+  /** What was appended since the last read, up to its last complete line. */
+  private read(): void {
+    let fd: number | undefined;
     try {
-      text = readFileSync(file, 'utf8');
+      fd = openSync(this.file, 'r');
+      const size = fstatSync(fd).size;
+      if (size <= this.offset) return;
+      const buffer = Buffer.alloc(size - this.offset);
+      const n = readSync(fd, buffer, 0, buffer.length, this.offset);
+      const end = buffer.subarray(0, n).lastIndexOf(10);
+      if (end < 0) return;
+      this.offset += end + 1;
+      const { events } = parseRecord(buffer.subarray(0, end + 1).toString('utf8'));
+      const last = events.findIndex((e) => e.type === 'run:end');
+      const fresh = last >= 0 ? events.slice(0, last + 1) : events;
+      this.events.push(...fresh);
+      for (const stream of this.streams) stream.sendAll(fresh);
+      const ended = fresh.at(-1);
+      if (ended?.type === 'run:end') return this.finish(ended.status);
     } catch {
-      return stream.end('unknown');
+      if (!this.events.length) this.finish('unknown');
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
-    const { events, consumed } = parseRecord(text.slice(offset));
-    offset += consumed;
-    for (const event of events) {
-      stream.send(event);
-      if (event.type === 'run:end') {
-        finished = true;
-        return stream.end(event.status);
-      }
-    }
-  };
-  read();
-  if (finished || stream.closed) return;
-  if (!running()) return stream.end('interrupted');
-  stream.every(followMs, () => {
-    if (stream.closed || finished) return;
-    read();
-    if (!finished && !stream.closed && !running()) {
-      read();
-      if (!finished) stream.end('interrupted');
-    }
-  });
+  }
+
+  private finish(status: string): void {
+    this.status = status;
+    for (const stream of [...this.streams]) stream.end(status);
+    this.streams.clear();
+    this.stop();
+  }
 }

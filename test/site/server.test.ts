@@ -272,6 +272,32 @@ describe('runbook serve, following a run another process is recording', () => {
     expect(eventsOf(body)).toEqual(run.all);
   });
 
+  it('serves 200 pages following the same recorded run from one reader of its file: every page gets every event', async () => {
+    const stateDir = stateWith();
+    mkdirSync(join(stateDir, 'runs'), { recursive: true });
+    const file = join(stateDir, 'runs', `${run.runId}.ndjson`);
+    const [first, ...rest] = run.all;
+    writeFileSync(file, `${JSON.stringify(first)}\n`);
+    mkdirSync(join(stateDir, run.runbook.name), { recursive: true });
+    writeFileSync(join(stateDir, run.runbook.name, 'lock'), JSON.stringify({ pid: process.pid, runId: run.runId, startedAt: first!.time }));
+    server = await startLiveServer({ stateDir });
+    let opened = 0;
+    const pages = Array.from({ length: 200 }, () =>
+      stream(server, `/_runbook/events?run=${run.runId}`, /event: end/, {}, () => {
+        // Once every page is connected, the recording goes on, half a line at a time.
+        if (++opened < 200) return;
+        const text = rest.map((e) => `${JSON.stringify(e)}\n`).join('');
+        let at = 0;
+        const timer = setInterval(() => {
+          appendFileSync(file, text.slice(at, at + 97));
+          at += 97;
+          if (at >= text.length) clearInterval(timer);
+        }, 5);
+      }));
+    const bodies = await Promise.all(pages);
+    for (const body of bodies) expect(eventsOf(body)).toEqual(run.all);
+  });
+
   it('ends a recorded run nobody is writing any more as interrupted', async () => {
     const stateDir = stateWith();
     mkdirSync(join(stateDir, 'runs'), { recursive: true });
