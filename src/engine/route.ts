@@ -74,6 +74,8 @@ export async function routeCall(request: CallRequest, ctx: RouteContext, record:
     return { stdout: failure.stdout ?? '', stderr: failure.stderr, exitCode: failure.exitCode };
   }
 
+  // What it sends in sensitive members is a secret from now on (events, the variables that hold it).
+  for (const s of translator.secretsIn?.(call) ?? []) ctx.redactor.add(s);
   const site = matchSite(argv, ctx.sites, ctx.lookup);
   const callId = ++callIds;
   const started = Date.now();

@@ -97,6 +97,9 @@ export async function runRunbook(options: RunOptions): Promise<RunResult> {
     state.params = Object.fromEntries(Object.entries(options.params).filter(([k]) => !secretParams.has(k)));
 
     const plan = await planRunbook(runbook, { values: options.params });
+    // Variables the runbook sends in sensitive members (`--secret-string "$DBPASS"`) are secret from the
+    // moment a step sets them, before any event or state shows them.
+    const sensitive = new Set(plan.steps.flatMap((s) => s.actions.flatMap((a) => (a.kind === 'call' ? a.secretVariables ?? [] : []))));
     const kinds = new Map<string, StepKind>(plan.steps.map((s) => [s.id, s.kind]));
     emit({
       type: 'run:start', runbook: { file: runbook.file, name: runbook.name, title: runbook.title },
@@ -234,7 +237,7 @@ export async function runRunbook(options: RunOptions): Promise<RunResult> {
             session = undefined;
           }
           if (run.snapshot && snapshot) {
-            const applied = applySnapshot(snapshot, run.snapshot, { state, variables, redactor, stepId: step.id, shims: s.shims, pristine });
+            const applied = applySnapshot(snapshot, run.snapshot, { state, variables, redactor, stepId: step.id, shims: s.shims, pristine, sensitive });
             stepVariables = applied.variables;
             stepFunctions = applied.functions;
           }
@@ -247,6 +250,14 @@ export async function runRunbook(options: RunOptions): Promise<RunResult> {
         options.signal?.removeEventListener('abort', onOuterAbort);
         here.stdout.flush();
         here.stderr.flush();
+      }
+      // A value that became a secret in this step (sent as a sensitive member, printed by a call the
+      // SDK marks sensitive) makes every variable holding it secret, whichever step set it.
+      for (const [name, v] of variables) {
+        if (v.secret || redactor.text(v.value) === v.value) continue;
+        v.secret = true;
+        redactor.add(v.value);
+        if (state.variables[name]) state.variables[name]!.secret = true;
       }
       // What the step wrote in the work directory (bash writes files itself).
       const after = scanFiles(store.filesDir);
@@ -326,14 +337,14 @@ function stepFailure(status: number, record: RouteRecord, tail: string[], file: 
 function applySnapshot(
   before: Snapshot,
   after: Snapshot,
-  ctx: { state: RunState; variables: Map<string, Variable>; redactor: Redactor; stepId: string; shims: string; pristine: string[] },
+  ctx: { state: RunState; variables: Map<string, Variable>; redactor: Redactor; stepId: string; shims: string; pristine: string[]; sensitive: ReadonlySet<string> },
 ): { variables: string[]; functions: string[] } {
   const { state, variables, redactor, stepId } = ctx;
   const changes = changesBetween(before, after);
   for (const name of changes.variables) {
     const v = after.variables.get(name)!;
     const value = name === 'PATH' ? withoutShims(v.value, ctx.shims) : v.value;
-    const secret = !!variables.get(name)?.secret || redactor.text(value) !== value;
+    const secret = ctx.sensitive.has(name) || !!variables.get(name)?.secret || redactor.text(value) !== value;
     if (secret) redactor.add(value);
     const exported = v.attrs.includes('x');
     variables.set(name, { value, exported, secret });

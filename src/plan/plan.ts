@@ -23,6 +23,8 @@ export type PlannedAction =
       runtime?: SiteContext;
       /** Made by calling this function of the runbook. */
       via?: string;
+      /** Variables whose values it sends in members the SDK marks sensitive: secrets from the start of a run. */
+      secretVariables?: string[];
     }
   | { kind: 'write-file'; path: string; display: string; line: number }
   | { kind: 'set'; name: string; value: string; exported: boolean; display: string; line: number }
@@ -217,7 +219,11 @@ async function planRun(pipeline: CommandSpec[], lookup: Lookup, here: Pick<Here,
     try {
       const stdin = first.stdin && 'text' in first.stdin ? bindString(first.stdin.text, lookup) : undefined;
       const call = await translator.translate(argv, { cwd, planning: true, env: { ...(process.env as Record<string, string>), ...env }, ...(stdin !== undefined ? { stdin } : {}) });
-      return [{ kind: 'call', tool: call.tool, operation: call.operation, input: call.input, mutating: call.mutating, display: call.display, line, ...(then ? { then } : {}) }];
+      const secretVariables = [...new Set((translator.secretsIn?.(call) ?? []).flatMap(placeholderNames))];
+      return [{
+        kind: 'call', tool: call.tool, operation: call.operation, input: call.input, mutating: call.mutating, display: call.display, line,
+        ...(then ? { then } : {}), ...(secretVariables.length ? { secretVariables } : {}),
+      }];
     } catch (error) {
       return [{ kind: 'call', tool: argv[0]!, operation: argv.slice(1, 3).join(' '), input: null, mutating: true, display: argv.join(' '), line, error: (error as Error).message }];
     }
@@ -234,6 +240,11 @@ export function fileWrite(spec: CommandSpec, argv: string[], lookup: Lookup): st
 }
 
 const isPlaceholder = (value: string) => /^<[^<>]+>$/.test(value);
+
+/** The variables a planned value stands for: `<from step 3: KEY_ARN>`, `<param NAME>`, `<$NAME>`. */
+function placeholderNames(value: string): string[] {
+  return [...value.matchAll(/<(?:from step \d+: |param |secret |\$)?([A-Za-z_][A-Za-z0-9_]*)>/g)].map((m) => m[1]!);
+}
 
 function oneLine(text: string): string {
   const first = text.split('\n')[0]!;

@@ -54,6 +54,11 @@ export interface Translator<C extends Call = Call> {
   format(result: unknown, call: C): string;
   /** What a successful mutating call did, when the result says (an apply that changed an existing object). */
   outcomeOf?(result: unknown, call: C): 'created' | 'updated' | 'adopted' | undefined;
+  /**
+   * Values the call sends in members the SDK marks sensitive (`--secret-string "$DBPASS"`): secrets for
+   * the rest of the run wherever they came from, and so are the variables that hold them.
+   */
+  secretsIn?(call: C): string[];
   /** Values in the result the SDK marks sensitive: redacted everywhere. */
   secretsOf?(result: unknown, call: C): string[];
   /** The service said the resource exists (409, ALREADY_EXISTS, EntityAlreadyExists…). */

@@ -67,6 +67,9 @@ export const translator: Translator<AwsAnyCall> = {
   outcomeOf(result, call) {
     return isCustomCall(call) ? (result as CustomResult).outcome : undefined;
   },
+  secretsIn(call) {
+    return isCustomCall(call) ? [] : valuesAt(call.aws.input, call.aws.sensitiveInputPaths);
+  },
   secretsOf(result, call) {
     return isCustomCall(call) ? [] : valuesAt(result, call.aws.sensitiveOutputPaths);
   },
