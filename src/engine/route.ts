@@ -18,6 +18,8 @@ import { findOnPath } from './session/session.js';
 
 /** What a routed call needs from the step it belongs to. */
 export interface RouteContext {
+  /** The runbook's name: with the step and the call's place in it, what makes a call's idempotency key. */
+  runbook: string;
   stepId: string;
   signal: AbortSignal;
   retries: number;
@@ -44,6 +46,8 @@ export interface RouteContext {
 
 /** What the step learns from its calls: their outcomes, the last failure, and anything that must stop the run. */
 export interface RouteRecord {
+  /** Calls served so far in this step. */
+  calls: number;
   resources: Array<{ operation: string; outcome: 'created' | 'adopted' | 'updated' | 'read' }>;
   lastFailure?: { error: unknown; operation: string; exitCode: number };
   /** Confirmation refused, cancelled, timed out: the run stops, whatever the shell makes of the exit status. */
@@ -74,6 +78,10 @@ export async function routeCall(request: CallRequest, ctx: RouteContext, record:
     return { stdout: failure.stdout ?? '', stderr: failure.stderr, exitCode: failure.exitCode };
   }
 
+  // The same key for the same call of the same step, in this run or a resumed one: the idempotency
+  // token it is sent with, or the mark a create without one leaves on what it makes.
+  const key = `${ctx.runbook}\0${ctx.stepId}\0${record.calls++}\0${argv.join('\0')}`;
+  if (call.mutating) call = translator.mark?.(call, key) ?? call;
   // What it sends in sensitive members is a secret from now on (events, the variables that hold it).
   for (const s of translator.secretsIn?.(call) ?? []) ctx.redactor.add(s);
   const site = matchSite(argv, ctx.sites, ctx.lookup);
@@ -82,7 +90,7 @@ export async function routeCall(request: CallRequest, ctx: RouteContext, record:
   const line = site?.span.start.line;
   try {
     const sent = await sendCall(translator, call, {
-      signal: ctx.signal, retries: ctx.retries, env: request.env, laterArgv: ctx.laterArgv(),
+      signal: ctx.signal, retries: ctx.retries, env: request.env, laterArgv: ctx.laterArgv(), idempotencyKey: key,
       ...(stdin !== undefined ? { stdin } : {}), ...(site?.capture ? { capture: site.capture } : {}),
       confirm: (c) => ctx.confirm(c.display),
       onCall: (c) => ctx.onCall(c, callId, line),

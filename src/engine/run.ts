@@ -185,11 +185,11 @@ export async function runRunbook(options: RunOptions): Promise<RunResult> {
       const onOuterAbort = () => controller.abort(new RunbookError('cancelled'));
       if (options.signal?.aborted) onOuterAbort();
       options.signal?.addEventListener('abort', onOuterAbort, { once: true });
-      const record: RouteRecord = { resources: [] };
+      const record: RouteRecord = { calls: 0, resources: [] };
       const output = (stream: 'stdout' | 'stderr') => new RedactingStream(redactor, (text) => emit({ type: 'step:output', stepId: step.id, stream, text }));
       const siteLookup: Lookup = (name) => lookup(name);
       const ctx: RouteContext = {
-        stepId: step.id, signal: controller.signal, retries: step.meta.attributes.retries ?? 2, fallbackDirs, redactor,
+        runbook: runbook.name, stepId: step.id, signal: controller.signal, retries: step.meta.attributes.retries ?? 2, fallbackDirs, redactor,
         sites: sites[i]!, lookup: siteLookup, shims: '',
         laterArgv: () => laterArgv(flow, stepSites, i, lookup),
         confirm: async (what) => {

@@ -5,10 +5,13 @@
  * backoff) -> timeout (the step's signal) -> send.
  */
 import { RunbookError } from '../diagnostics.js';
+import { mayHaveLanded } from '../translate/faults.js';
 import type { AdoptionContext, AdoptResult, Call, Translator } from '../translate/types.js';
 
 export interface SendOptions {
   signal: AbortSignal;
+  /** Stable for this call of this step (see SendContext.idempotencyKey). */
+  idempotencyKey?: string;
   retries: number;
   env: Record<string, string>;
   stdin?: string;
@@ -30,7 +33,7 @@ export interface SendResult {
 export async function sendCall(translator: Translator, call: Call, options: SendOptions): Promise<SendResult> {
   const adopt = call.mutating ? translator.adoption?.[call.operation] : undefined;
   const context: AdoptionContext<Call> = {
-    send: (c) => retrying(() => translator.send(c, { signal: options.signal, env: options.env, ...(options.stdin !== undefined ? { stdin: options.stdin } : {}) }), translator, options),
+    send: (c) => retrying(() => translator.send(c, { signal: options.signal, env: options.env, ...(options.stdin !== undefined ? { stdin: options.stdin } : {}) }), translator, options) as Promise<unknown>,
     translate: (argv) => translator.translate(argv, { cwd: process.cwd() }),
     laterArgv: options.laterArgv,
     ...(options.capture ? { capture: options.capture } : {}),
@@ -44,8 +47,29 @@ export async function sendCall(translator: Translator, call: Call, options: Send
   }
   if (call.mutating) await options.confirm(call);
   options.onCall(call);
+  const send = () => translator.send(call, {
+    signal: options.signal, env: options.env, ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+    ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
+  });
   try {
-    const result = await retrying(() => translator.send(call, { signal: options.signal, env: options.env, ...(options.stdin !== undefined ? { stdin: options.stdin } : {}) }), translator, options);
+    // A create is never sent twice without first asking whether the first one landed.
+    const safe = !call.mutating || !!translator.isIdempotent?.(call);
+    const result = await retrying(send, translator, options, safe ? undefined : async (error) => {
+      if (!mayHaveLanded(error)) return undefined;
+      // Sending it again is safe when a duplicate is refused as such (then adopted), or once a lookup
+      // says it is not there; with no way to ask, the run stops rather than risk a second one.
+      if (adopt && translator.adoptOnConflict?.has(call.operation)) return undefined;
+      const found = adopt ? await adopt(call, context) : undefined;
+      if (found) return found;
+      if (adopt) return undefined;
+      throw new RunbookError(`${call.operation} failed (${(error as Error).message}) after it may have reached the service, and the engine has no way to tell whether it did: it was not sent again`, {
+        cause: error, hint: 'check whether it was made, then run again (completed steps are skipped)',
+      });
+    });
+    if (isAdoption(result)) {
+      options.onAdopt(call, result);
+      return { result: result.output, outcome: result.outcome };
+    }
     return { result, outcome: call.mutating ? (translator.outcomeOf?.(result, call) ?? 'created') : 'read' };
   } catch (error) {
     // Created by someone else between our lookup and our call (or no lookup matched): adopt it now.
@@ -60,12 +84,24 @@ export async function sendCall(translator: Translator, call: Call, options: Send
   }
 }
 
-async function retrying<T>(fn: () => Promise<T>, translator: Translator, options: SendOptions): Promise<T> {
+const adoptions = new WeakSet<object>();
+const isAdoption = (value: unknown): value is AdoptResult => !!value && typeof value === 'object' && adoptions.has(value);
+
+/**
+ * Retryable faults get more attempts, with backoff. `before`, for a create, runs before each re-send:
+ * it returns what it found (the create landed: adopted, no re-send) or undefined (send again), or throws.
+ */
+async function retrying<T>(fn: () => Promise<T>, translator: Translator, options: SendOptions, before?: (error: unknown) => Promise<AdoptResult | undefined>): Promise<T | AdoptResult> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await abortable(fn(), options.signal);
     } catch (error) {
       if (options.signal.aborted || attempt > options.retries || !translator.isRetryable?.(error)) throw error;
+      const found = await before?.(error);
+      if (found) {
+        adoptions.add(found);
+        return found;
+      }
       const delayMs = Math.min(8000, 500 * 2 ** (attempt - 1));
       options.onRetry(attempt, delayMs, (error as Error).message);
       await new Promise((r) => setTimeout(r, delayMs));

@@ -123,9 +123,10 @@ export async function promptForParams(missing: Param[], resolved: Resolved): Pro
  * and the next reader (the confirmation) would fail. Raw mode is undone on every path.
  */
 async function readSecret(label: string): Promise<string> {
-  process.stderr.write(label);
   const stdin = process.stdin;
+  // Raw (no echo) before the prompt shows: what is typed or pasted the moment it appears is not echoed.
   stdin.setRawMode?.(true);
+  process.stderr.write(label);
   stdin.setEncoding('utf8');
   let value = '';
   try {

@@ -38,6 +38,8 @@ export interface Issue {
 
 export interface SendContext {
   signal?: AbortSignal;
+  /** Stable for one call of one step across attempts and resumes: what an idempotency token is made from. */
+  idempotencyKey?: string;
   /** Stdin for the call (a pipeline or heredoc feeding it), when the tool reads it. */
   stdin?: string;
   env: Record<string, string>;
@@ -63,6 +65,18 @@ export interface Translator<C extends Call = Call> {
   secretsOf?(result: unknown, call: C): string[];
   /** The service said the resource exists (409, ALREADY_EXISTS, EntityAlreadyExists…). */
   isAlreadyExists?(error: unknown): boolean;
+  /**
+   * A mutating call that can be sent twice with one effect (an idempotency token the engine gives it, a
+   * PUT of a whole value): the engine retries it freely. Others are re-sent only after asking whether
+   * the first attempt landed (see engine/send.ts).
+   */
+  isIdempotent?(call: C): boolean;
+  /**
+   * A create with neither a token nor a name to find it by (KMS CreateKey): the call with a mark the
+   * resource will carry (a tag made from `key`), so the adoption lookup finds it before a re-send or
+   * on resume. Undefined when the operation needs none.
+   */
+  mark?(call: C, key: string): C | undefined;
   /** Throttling, 5xx, timeouts: worth another attempt. */
   isRetryable?(error: unknown): boolean;
   /**

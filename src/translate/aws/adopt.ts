@@ -4,9 +4,11 @@
  * reads it the same), converging drift where the API allows, or undefined when nothing exists.
  * Lookups are written as aws CLI commands and go through the same translator and send path.
  */
+import { createHash } from 'node:crypto';
 import { adopted, unlessNotFound, updated } from '../adopt.js';
 import type { AdoptResult, AdoptionContext, AdoptionTable } from '../types.js';
 import { isNotFound } from './index.js';
+import type { AwsCall } from './call.js';
 import type { AwsTranslatedCall } from './translator.js';
 
 type Ctx = AdoptionContext<AwsTranslatedCall>;
@@ -52,6 +54,21 @@ function laterFlag(ctx: Ctx, service: string, operation: string, flag: string, w
     .filter((v): v is string => typeof v === 'string');
 }
 
+
+/** The tag that marks what a call without idempotency made: the same for the same call of the same step. */
+export const markTag = 'runbook:call';
+
+/** Creates with no idempotency token and no name: the mark they are sent with. */
+const marks: Record<string, (input: Out, mark: string) => Out> = {
+  'KMS.CreateKey': (input, mark) => ({ ...input, Tags: [...((input.Tags as unknown[] | undefined) ?? []), { TagKey: markTag, TagValue: mark }] }),
+};
+
+export function markFor(call: AwsCall, key: string): AwsCall | undefined {
+  const add = marks[`${call.serviceId}.${call.operation}`];
+  if (!add) return undefined;
+  const mark = createHash('sha256').update(key).digest('hex').slice(0, 24);
+  return { ...call, input: add(call.input as Out, mark) };
+}
 
 export const adoption: AdoptionTable<AwsTranslatedCall> = {
   /**

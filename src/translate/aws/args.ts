@@ -21,7 +21,7 @@ import { pyRepr } from './output.js';
 import { paginationModel, type PaginationModel } from './pagination.js';
 import { expandPath, isMissingFile, isParamFile, loadParamFile, ParamFileError, type ReadFile } from './paramfile.js';
 import { pyJsonLoads, PyJsonError } from './pyjson.js';
-import { kindOf, operationModel, sensitivePaths, shapeName, streamingOutputMember, structMembers, type MemberInfo, type NormalizedSchema } from './schema.js';
+import { idempotencyTokenMember, kindOf, operationModel, sensitivePaths, shapeName, streamingOutputMember, structMembers, type MemberInfo, type NormalizedSchema } from './schema.js';
 import { loadServicePackage, resolveService, type ServicePackage } from './services.js';
 import { checkQuery } from './query.js';
 import { applyModel, parseNumber, ShorthandParseError, ShorthandParser } from './shorthand.js';
@@ -604,6 +604,8 @@ export async function analyzeAws(argv: readonly string[], options: ValidateOptio
   if (outputWord === undefined && envOutput !== undefined && !['json', 'text', 'table'].includes(envOutput)) call.badOutput = envOutput;
   if (timeouts.read !== undefined || timeouts.connect !== undefined) call.timeouts = timeouts;
   if (entry.global) call.globalService = true;
+  const token = idempotencyTokenMember(model.input);
+  if (token) call.idempotencyToken = token;
   if (paging && call.paginate) call.pagination = { ...paging, ...pagination };
   if (outfile !== undefined) call.outfile = outfile;
   return { call, problems };

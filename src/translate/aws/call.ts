@@ -24,6 +24,8 @@ export interface AwsCall {
   /** Paths of members marked sensitive (`SecretString`, `Credentials.SecretAccessKey`, `Parameters[].Value`). */
   sensitiveInputPaths: string[];
   sensitiveOutputPaths: string[];
+  /** The input member the model marks as the operation's idempotency token (`ClientToken`, `clientRequestToken`). */
+  idempotencyToken?: string;
   /** How the CLI pages this operation, with its `--page-size`/`--max-items`/`--starting-token`, when paginating. */
   pagination?: PaginationModel & { pageSize?: number; maxItems?: number; startingToken?: string };
   /** Streaming output (s3api get-object): the absolute path the payload is written to. */

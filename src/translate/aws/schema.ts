@@ -127,6 +127,13 @@ export function sensitivePaths(ns: NormalizedSchema): string[] {
   return out;
 }
 
+/** The top-level input member with the idempotencyToken trait, if the operation has one. */
+export function idempotencyTokenMember(ns: NormalizedSchema): string | undefined {
+  if (!ns.isStructSchema()) return undefined;
+  for (const [name, member] of ns.structIterator()) if (member.getMergedTraits().idempotencyToken) return name;
+  return undefined;
+}
+
 /** The output member carrying a streaming blob payload (S3 GetObject's Body), if any. */
 export function streamingOutputMember(output: NormalizedSchema): string | undefined {
   for (const m of structMembers(output)) {

@@ -38,10 +38,15 @@ export interface SendOptions {
   signal?: AbortSignal;
   /** The command's environment (region, profile, endpoint, credentials); defaults to process.env. */
   env?: Env;
+  /** Stable for one call of one step: becomes the operation's idempotency token when the command gives none. */
+  idempotencyKey?: string;
 }
 
 function clientFor(Client: ClientClass, call: AwsCall, env: Env): { client: Client; maxAttempts: number } {
   const settings = awsSettings(call, env);
+  // A create with no idempotency token goes out once: a second attempt after a lost answer would make
+  // a second one. The engine re-sends it only after asking whether the first landed (engine/send.ts).
+  if (call.mutating && !call.idempotencyToken) settings.maxAttempts = 1;
   const secret = settings.credentials ? createHash('sha256').update(JSON.stringify(settings.credentials)).digest('hex') : '';
   const timeouts = [call.timeouts?.connect, call.timeouts?.read].join(',');
   const key = [call.packageName, settings.region, settings.endpoint, settings.profile, secret, timeouts, settings.maxAttempts, settings.retryMode].join('|');
@@ -64,6 +69,12 @@ function clientFor(Client: ClientClass, call: AwsCall, env: Env): { client: Clie
     clients.set(key, client);
   }
   return { client, maxAttempts: settings.maxAttempts };
+}
+
+/** A UUID (the form every AWS idempotency token accepts) made from the call's key. */
+function tokenFrom(key: string): string {
+  const h = createHash('sha256').update(key).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** Destroys the cached clients (their sockets), e.g. at the end of a run or a test file. */
@@ -168,6 +179,11 @@ export async function sendAwsCall(call: AwsCall, options: SendOptions = {}): Pro
 
   const hooks: HookState = {};
   const baseInput = beforeSend(call, { ...call.input }, hooks);
+  // The same token for every attempt of this call, in this run or a resumed one: the service then
+  // makes it once however many times it arrives.
+  if (call.mutating && call.idempotencyToken && baseInput[call.idempotencyToken] === undefined && options.idempotencyKey) {
+    baseInput[call.idempotencyToken] = tokenFrom(options.idempotencyKey);
+  }
 
   if (!call.paginate || !call.pagination) {
     const { output, raw } = await sendOne(client, Command, baseInput, protocol, !streaming, options.signal, failure);

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { AdoptionTable, Call, TranslateContext, Translator } from '../types.js';
-import { adoption } from './adopt.js';
+import { adoption, markFor } from './adopt.js';
 import { cliCommands } from './cli-commands.js';
 import { customCommands, customFor, isCustomCall, type CustomCall, type CustomResult } from './custom/index.js';
 import { TranslateError } from './errors.js';
@@ -55,7 +55,7 @@ export const translator: Translator<AwsAnyCall> = {
   },
   send(call, context) {
     if (isCustomCall(call)) return customCommands[call.custom.command]!.send(call, { ...context, ...given(context.env) });
-    return sendAwsCall(call.aws, { ...(context.signal ? { signal: context.signal } : {}), ...given(context.env) });
+    return sendAwsCall(call.aws, { ...(context.signal ? { signal: context.signal } : {}), ...given(context.env), ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey } : {}) });
   },
   format(result, call) {
     if (isCustomCall(call)) return (result as CustomResult).stdout;
@@ -74,6 +74,12 @@ export const translator: Translator<AwsAnyCall> = {
     return isCustomCall(call) ? [] : valuesAt(result, call.aws.sensitiveOutputPaths);
   },
   failure: (error) => cliFailure(error),
+  isIdempotent: (call) => !isCustomCall(call) && !!call.aws.idempotencyToken,
+  mark(call, key) {
+    if (isCustomCall(call)) return undefined;
+    const marked = markFor(call.aws, key);
+    return marked && wrap(marked);
+  },
   isUntranslatable,
   readsStdin,
   isAlreadyExists,
