@@ -230,6 +230,66 @@ describe('kubernetes test server: KubernetesObjectApi (discovery, create, server
   });
 });
 
+describe('kubernetes test server: workloads, scale, finalizers, content types', () => {
+  const dep = (image: string) => ({
+    metadata: { name: 'shop' },
+    spec: { replicas: 2, selector: { matchLabels: { app: 'shop' } }, template: { metadata: { labels: { app: 'shop' } }, spec: { containers: [{ name: 'shop', image }] } } },
+  });
+  const owned = (kind: string, uid: string) => (o: any) => o.metadata.ownerReferences?.some((r: any) => r.kind === kind && r.uid === uid);
+
+  it('a Deployment gets a ReplicaSet per template (revision annotations) and pods; its status counts them', async () => {
+    await core.createNamespace({ body: { metadata: { name: 'shop' } } });
+    const created = await apps.createNamespacedDeployment({ namespace: 'shop', body: dep('nginx:1.26') });
+    const ready = await k8s.state.waitFor('deployments', 'shop', 'shop', (o) => o?.status?.availableReplicas === 2);
+    expect(ready?.status).toMatchObject({ observedGeneration: 1, replicas: 2, updatedReplicas: 2, readyReplicas: 2 });
+    expect(ready?.metadata.annotations['deployment.kubernetes.io/revision']).toBe('1');
+    const [rs1] = k8s.state.list('replicasets', 'shop').filter(owned('Deployment', created.metadata!.uid!));
+    expect(rs1!.metadata.name).toMatch(/^shop-[bcdfghjklmnpqrstvwxz2456789]{1,10}$/);
+    expect(rs1!.spec.selector.matchLabels['pod-template-hash']).toBe(rs1!.metadata.name.slice('shop-'.length));
+    expect(k8s.state.list('pods', 'shop').filter(owned('ReplicaSet', rs1!.metadata.uid))).toHaveLength(2);
+    // A new template: a second ReplicaSet (revision 2), the first scaled to 0.
+    await apps.patchNamespacedDeployment({ name: 'shop', namespace: 'shop', body: { spec: { template: { spec: { containers: [{ name: 'shop', image: 'nginx:1.27' }] } } } } }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch));
+    await k8s.state.waitFor('deployments', 'shop', 'shop', (o) => o?.metadata.annotations['deployment.kubernetes.io/revision'] === '2' && o?.status?.updatedReplicas === 2 && o?.status?.replicas === 2);
+    expect(k8s.state.get('replicasets', 'shop', rs1!.metadata.name)?.spec.replicas).toBe(0);
+    // The first template again (a rollback): its ReplicaSet comes back with revision 3.
+    await apps.patchNamespacedDeployment({ name: 'shop', namespace: 'shop', body: { spec: { template: { spec: { containers: [{ name: 'shop', image: 'nginx:1.26' }] } } } } }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch));
+    const back = await k8s.state.waitFor('replicasets', 'shop', rs1!.metadata.name, (o) => o?.spec.replicas === 2);
+    expect(back?.metadata.annotations['deployment.kubernetes.io/revision']).toBe('3');
+  });
+
+  it('serves the scale subresource (autoscaling/v1 Scale) of deployments, listed in discovery', async () => {
+    const scale = await (await fetch(`${k8s.url}/apis/apps/v1/namespaces/shop/deployments/shop/scale`)).json();
+    expect(scale).toMatchObject({ kind: 'Scale', apiVersion: 'autoscaling/v1', metadata: { name: 'shop', namespace: 'shop' }, spec: { replicas: 2 }, status: { replicas: 2, selector: 'app=shop' } });
+    const patched = await fetch(`${k8s.url}/apis/apps/v1/namespaces/shop/deployments/shop/scale`, { method: 'PATCH', headers: { 'content-type': 'application/merge-patch+json' }, body: '{"spec":{"replicas":3}}' });
+    expect((await patched.json()).spec.replicas).toBe(3);
+    expect(k8s.state.get('deployments', 'shop', 'shop')?.spec.replicas).toBe(3);
+    const stale = await fetch(`${k8s.url}/apis/apps/v1/namespaces/shop/deployments/shop/scale`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...scale, spec: { replicas: 1 } }) });
+    expect(stale.status).toBe(409);
+    const apps1 = await (await fetch(`${k8s.url}/apis/apps/v1`)).json();
+    expect(apps1.resources.find((r: any) => r.name === 'deployments/scale')).toMatchObject({ group: 'autoscaling', version: 'v1', kind: 'Scale' });
+  });
+
+  it('keeps an object with finalizers, marked for deletion, until the last one is removed', async () => {
+    await core.createNamespacedConfigMap({ namespace: 'shop', body: { metadata: { name: 'held', finalizers: ['example.com/hold'] } } });
+    await core.deleteNamespacedConfigMap({ name: 'held', namespace: 'shop' });
+    const held = k8s.state.get('configmaps', 'shop', 'held');
+    expect(held?.metadata.deletionTimestamp).toBeTruthy();
+    await core.patchNamespacedConfigMap({ name: 'held', namespace: 'shop', body: { metadata: { finalizers: null } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    expect(k8s.state.get('configmaps', 'shop', 'held')).toBeUndefined();
+  });
+
+  it('answers JSON: a protobuf-only Accept gets 406, a protobuf body of a kind it cannot decode 415', async () => {
+    const notAcceptable = await fetch(`${k8s.url}/api/v1/namespaces`, { headers: { accept: 'application/vnd.kubernetes.protobuf' } });
+    expect(notAcceptable.status).toBe(406);
+    expect(await notAcceptable.json()).toMatchObject({ kind: 'Status', reason: 'NotAcceptable', code: 406 });
+    const both = await fetch(`${k8s.url}/api/v1/namespaces`, { headers: { accept: 'application/vnd.kubernetes.protobuf,application/json' } });
+    expect(both.status).toBe(200);
+    const unknownKind = Buffer.concat([Buffer.from('k8s\u0000'), Buffer.from([0x0a, 0x0b, 0x0a, 0x02, 0x76, 0x31, 0x12, 0x05, 0x57, 0x68, 0x61, 0x74, 0x3f])]);
+    const refused = await fetch(`${k8s.url}/api/v1/namespaces/shop/configmaps`, { method: 'POST', headers: { 'content-type': 'application/vnd.kubernetes.protobuf' }, body: unknownKind });
+    expect(refused.status).toBe(415);
+  });
+});
+
 describe('kubernetes test server: StatefulSet controller, exec and pod proxy', () => {
   const sts = {
     metadata: { name: 'web' },
@@ -338,7 +398,7 @@ describe('kubernetes test server: discovery as kube-apiserver publishes it', () 
     const names = core.resources.map((r: { name: string }) => r.name);
     expect(names).toEqual([...names].sort());
     expect(core.resources.find((r: { name: string }) => r.name === 'pods')).toMatchObject({ kind: 'Pod', shortNames: ['po'], categories: ['all'] });
-    expect((await get('/apis')).groups.map((g: { name: string }) => g.name)).toEqual(['apps', 'autoscaling', 'batch', 'policy', 'rbac.authorization.k8s.io', 'admissionregistration.k8s.io']);
+    expect((await get('/apis')).groups.map((g: { name: string }) => g.name)).toEqual(['apps', 'autoscaling', 'batch', 'networking.k8s.io', 'policy', 'rbac.authorization.k8s.io', 'admissionregistration.k8s.io', 'apiextensions.k8s.io']);
     const inAll = [];
     for (const gv of ['/api/v1', '/apis/apps/v1', '/apis/autoscaling/v2', '/apis/batch/v1'])
       inAll.push(...(await get(gv)).resources.filter((r: { categories?: string[] }) => r.categories?.includes('all')).map((r: { name: string }) => r.name));
@@ -390,6 +450,45 @@ describe('kubernetes test server: kubectl', () => {
     await kubectl('create', 'secret', 'generic', 'pw', '-n', 'demo', '--from-literal=pw=hunter2');
     expect(k8s.state.get('secrets', 'demo', 'pw')?.data).toEqual({ pw: Buffer.from('hunter2').toString('base64') });
     expect(k8s.state.requests.find((r) => r.method === 'POST' && r.path === '/api/v1/namespaces' && r.userAgent?.startsWith('kubectl'))?.contentType).toBe('application/vnd.kubernetes.protobuf');
+  });
+
+  it("kubectl's generators send protobuf bodies that decode to the object its --dry-run=client -o json prints", async () => {
+    /** The printed object without what JSON shows of unset structs (`{}`, null) and with the server's type meta. */
+    const meaningful = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(meaningful);
+      if (!v || typeof v !== 'object') return v;
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) {
+        const m = meaningful(x);
+        if (m === null || (m && typeof m === 'object' && !Array.isArray(m) && !Object.keys(m).length)) continue;
+        out[k] = m;
+      }
+      return out;
+    };
+    await kubectl('create', 'ns', 'gen');
+    const cases: Array<[string, string, string | undefined, string[]]> = [
+      ['deployments', 'web', 'gen', ['deployment', 'web', '--image=nginx:1.27', '--replicas=2', '--port=8080']],
+      ['deployments', 'cmd', 'gen', ['deployment', 'cmd', '--image=busybox:1.36', '--', 'sleep', '3600']],
+      ['jobs', 'once', 'gen', ['job', 'once', '--image=busybox:1.36', '--', 'echo', 'hi']],
+      ['cronjobs', 'nightly', 'gen', ['cronjob', 'nightly', '--image=busybox:1.36', '--schedule=0 3 * * *', '--', 'date']],
+      ['roles', 'reader', 'gen', ['role', 'reader', '--verb=get,list', '--resource=pods,deployments.apps', '--resource-name=a']],
+      ['clusterroles', 'nodes-reader', undefined, ['clusterrole', 'nodes-reader', '--verb=get', '--resource=nodes', '--non-resource-url=/healthz']],
+      ['rolebindings', 'read', 'gen', ['rolebinding', 'read', '--role=reader', '--user=bob', '--group=devs', '--serviceaccount=gen:builder']],
+      ['clusterrolebindings', 'read-nodes', undefined, ['clusterrolebinding', 'read-nodes', '--clusterrole=nodes-reader', '--user=al']],
+      ['services', 'front', 'gen', ['service', 'nodeport', 'front', '--tcp=80:8080']],
+      ['secrets', 'registry', 'gen', ['secret', 'docker-registry', 'registry', '--docker-server=r.example', '--docker-username=u', '--docker-password=p']],
+    ];
+    for (const [resource, name, ns, argv] of cases) {
+      const nsArgs = ns ? ['-n', ns] : [];
+      // Flags before the generator's words: a command after `--` would take them.
+      const printed = await kubectl('create', '--dry-run=client', '-o', 'json', ...nsArgs, ...argv);
+      expect(printed.code, printed.stderr).toBe(0);
+      const created = await kubectl('create', ...nsArgs, ...argv);
+      expect(created.code, created.stderr).toBe(0);
+      const stored = k8s.state.get(resource, ns, name)!;
+      expect(stored, argv.join(' ')).toMatchObject(meaningful(JSON.parse(printed.stdout)) as object);
+    }
+    expect(k8s.state.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/apis/apps/v1/namespaces/gen/deployments')).map((r) => r.contentType)).toEqual(['application/vnd.kubernetes.protobuf', 'application/vnd.kubernetes.protobuf']);
   });
 
   it('kubectl apply (client-side and --server-side), wait and rollout status', async () => {

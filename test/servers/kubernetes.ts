@@ -12,6 +12,16 @@
 //   https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/object-meta/
 // - StatefulSet controller behaviour (pod names <sts>-<ordinal>, OrderedReady vs Parallel, PVCs from
 //   volumeClaimTemplates, status counters): https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/
+// - Deployment controller (a ReplicaSet per pod template, named <deployment>-<pod-template-hash>, revision
+//   annotations, rollbacks re-using an old ReplicaSet) and ReplicaSet pods:
+//   https://kubernetes.io/docs/concepts/workloads/controllers/deployment/ and .../replicaset/
+// - The scale subresource (autoscaling/v1 Scale) and how discovery lists it (`deployments/scale`, group autoscaling):
+//   https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/deployment-v1/ ("read scale of the specified Deployment")
+// - Finalizers and deletionTimestamp: https://kubernetes.io/docs/concepts/overview/working-with-objects/finalizers/
+// - Jobs complete (Complete and SuccessCriteriaMet conditions): https://kubernetes.io/docs/concepts/workloads/controllers/job/
+// - Content types: JSON answers; an Accept of protobuf alone is 406 NotAcceptable, a protobuf body of a kind this
+//   server cannot decode 415 (kubernetes-protobuf.ts decodes kubectl's generators' bodies; kubectl 1.32 sends
+//   protobuf for them and does not fall back to JSON on 406 or 415)
 // - Pod phases and readiness: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/
 // - exec over WebSocket, channel.k8s.io subprotocols (0 stdin, 1 stdout, 2 stderr, 3 status, 4 resize, 255 close):
 //   https://kubernetes.io/blog/2024/08/20/websockets-transition/ and k8s.io/apimachinery/pkg/util/remotecommand
@@ -70,6 +80,8 @@ export interface ResourceDef {
   status?: boolean;
   /** metadata.generation is bumped when anything outside metadata/status changes. */
   generation?: boolean;
+  /** Has a /scale subresource (autoscaling/v1 Scale: spec.replicas, status.replicas and selector). */
+  scale?: boolean;
 }
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -82,20 +94,25 @@ export const RESOURCES: ResourceDef[] = [
   { group: '', version: 'v1', plural: 'services', singular: 'service', kind: 'Service', namespaced: true, shortNames: ['svc'], categories: ['all'], status: true },
   { group: '', version: 'v1', plural: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, shortNames: ['po'], categories: ['all'], status: true },
   { group: '', version: 'v1', plural: 'persistentvolumeclaims', singular: 'persistentvolumeclaim', kind: 'PersistentVolumeClaim', namespaced: true, shortNames: ['pvc'], status: true },
-  { group: '', version: 'v1', plural: 'replicationcontrollers', singular: 'replicationcontroller', kind: 'ReplicationController', namespaced: true, shortNames: ['rc'], categories: ['all'], status: true, generation: true },
-  { group: 'apps', version: 'v1', plural: 'statefulsets', singular: 'statefulset', kind: 'StatefulSet', namespaced: true, shortNames: ['sts'], categories: ['all'], status: true, generation: true },
-  { group: 'apps', version: 'v1', plural: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'], status: true, generation: true },
+  { group: '', version: 'v1', plural: 'events', singular: 'event', kind: 'Event', namespaced: true, shortNames: ['ev'] },
+  { group: '', version: 'v1', plural: 'nodes', singular: 'node', kind: 'Node', namespaced: false, shortNames: ['no'], status: true },
+  { group: '', version: 'v1', plural: 'replicationcontrollers', singular: 'replicationcontroller', kind: 'ReplicationController', namespaced: true, shortNames: ['rc'], categories: ['all'], status: true, generation: true, scale: true },
+  { group: 'apps', version: 'v1', plural: 'statefulsets', singular: 'statefulset', kind: 'StatefulSet', namespaced: true, shortNames: ['sts'], categories: ['all'], status: true, generation: true, scale: true },
+  { group: 'apps', version: 'v1', plural: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'], status: true, generation: true, scale: true },
   { group: 'apps', version: 'v1', plural: 'daemonsets', singular: 'daemonset', kind: 'DaemonSet', namespaced: true, shortNames: ['ds'], categories: ['all'], status: true, generation: true },
-  { group: 'apps', version: 'v1', plural: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true, shortNames: ['rs'], categories: ['all'], status: true, generation: true },
+  { group: 'apps', version: 'v1', plural: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true, shortNames: ['rs'], categories: ['all'], status: true, generation: true, scale: true },
   { group: 'batch', version: 'v1', plural: 'jobs', singular: 'job', kind: 'Job', namespaced: true, categories: ['all'], status: true, generation: true },
   { group: 'batch', version: 'v1', plural: 'cronjobs', singular: 'cronjob', kind: 'CronJob', namespaced: true, shortNames: ['cj'], categories: ['all'], status: true, generation: true },
   { group: 'autoscaling', version: 'v2', plural: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', kind: 'HorizontalPodAutoscaler', namespaced: true, shortNames: ['hpa'], categories: ['all'], status: true, generation: true },
+  { group: 'networking.k8s.io', version: 'v1', plural: 'ingresses', singular: 'ingress', kind: 'Ingress', namespaced: true, shortNames: ['ing'], status: true, generation: true },
   { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'roles', singular: 'role', kind: 'Role', namespaced: true },
   { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'rolebindings', singular: 'rolebinding', kind: 'RoleBinding', namespaced: true },
   { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterroles', singular: 'clusterrole', kind: 'ClusterRole', namespaced: false },
   { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterrolebindings', singular: 'clusterrolebinding', kind: 'ClusterRoleBinding', namespaced: false },
   { group: 'policy', version: 'v1', plural: 'poddisruptionbudgets', singular: 'poddisruptionbudget', kind: 'PodDisruptionBudget', namespaced: true, shortNames: ['pdb'], status: true, generation: true },
   { group: 'admissionregistration.k8s.io', version: 'v1', plural: 'mutatingwebhookconfigurations', singular: 'mutatingwebhookconfiguration', kind: 'MutatingWebhookConfiguration', namespaced: false, categories: ['api-extensions'], generation: true },
+  // CRDs are stored as objects (their custom resources are not served).
+  { group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions', singular: 'customresourcedefinition', kind: 'CustomResourceDefinition', namespaced: false, shortNames: ['crd', 'crds'], categories: ['api-extensions'], status: true, generation: true },
 ];
 
 const apiVersionOf = (d: ResourceDef) => (d.group ? `${d.group}/${d.version}` : d.version);
@@ -302,6 +319,12 @@ export interface KubernetesOptions {
    * sent is recorded in `state.requests[].authorization` either way.
    */
   token?: string | null;
+  /**
+   * Also accept what an EKS cluster's authenticator takes: a bearer `k8s-aws-v1.<base64url>` whose
+   * payload is a presigned STS GetCallerIdentity URL signing `x-k8s-aws-id` (`aws eks get-token`). The
+   * signature is not checked against STS: this is a test server.
+   */
+  eksTokens?: boolean;
   /** Pending → Running delay of every new pod (ms). Default 200. */
   podStartDelayMs?: number;
   /** How often readiness is re-evaluated for running pods (ms). Default 100. */
@@ -370,10 +393,62 @@ export class KubeState {
   private stopped = false;
   private probeTimer?: NodeJS.Timeout;
 
-  constructor(readonly options: Required<Omit<KubernetesOptions, 'podHandlers' | 'token'>> & Pick<KubernetesOptions, 'podHandlers' | 'token'>) {
+  constructor(readonly options: Required<Omit<KubernetesOptions, 'podHandlers' | 'token' | 'eksTokens'>> & Pick<KubernetesOptions, 'podHandlers' | 'token'>) {
     for (const ns of DEFAULT_NAMESPACES) this.createObject(resourceDef('namespaces'), undefined, { metadata: { name: ns } }, { manager: 'kube-apiserver' });
+    this.createNode('node-1');
     this.probeTimer = setInterval(() => void this.probeAll(), options.probeIntervalMs);
     this.probeTimer.unref();
+  }
+
+  /** The one node pods run on, Ready, as a kind cluster's control-plane node reports itself. */
+  private createNode(name: string): void {
+    const d = resourceDef('nodes');
+    const node = this.createObject(
+      d,
+      undefined,
+      {
+        metadata: {
+          name,
+          labels: {
+            'beta.kubernetes.io/arch': 'amd64',
+            'beta.kubernetes.io/os': 'linux',
+            'kubernetes.io/arch': 'amd64',
+            'kubernetes.io/hostname': name,
+            'kubernetes.io/os': 'linux',
+            'node-role.kubernetes.io/control-plane': '',
+          },
+        },
+        spec: { podCIDR: '10.244.0.0/24', podCIDRs: ['10.244.0.0/24'] },
+      },
+      { manager: 'kubelet' },
+    );
+    const next = clone(node);
+    const now = rfc3339();
+    const condition = (type: string, status: string, reason: string, message: string) => ({ type, status, lastHeartbeatTime: now, lastTransitionTime: now, reason, message });
+    next.status = {
+      addresses: [{ type: 'InternalIP', address: '172.18.0.2' }, { type: 'Hostname', address: name }],
+      allocatable: { cpu: '2', 'ephemeral-storage': '100Gi', memory: '8Gi', pods: '110' },
+      capacity: { cpu: '2', 'ephemeral-storage': '100Gi', memory: '8Gi', pods: '110' },
+      conditions: [
+        condition('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+        condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+        condition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+        condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
+      ],
+      nodeInfo: {
+        architecture: 'amd64',
+        bootID: randomUUID(),
+        containerRuntimeVersion: 'containerd://1.7.24',
+        kernelVersion: '6.1.0-test',
+        kubeProxyVersion: this.options.gitVersion,
+        kubeletVersion: this.options.gitVersion,
+        machineID: randomBytes(16).toString('hex'),
+        operatingSystem: 'linux',
+        osImage: 'Debian GNU/Linux 12 (bookworm)',
+        systemUUID: randomUUID(),
+      },
+    };
+    this.commit(d, next, 'MODIFIED');
   }
 
   // ---- public helpers for tests ----
@@ -524,13 +599,14 @@ export class KubeState {
         });
     } else delete m.namespace;
     for (const k of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'generation', 'selfLink', 'managedFields']) delete m[k];
+    // The uid is known to defaulting (a Job's selector names it); nothing is stored before validation passes.
+    m.uid = randomUUID();
     if (d.status && d.kind !== 'Namespace') delete obj.status;
     this.applyDefaults(d, obj);
     this.normalize(d, obj);
     const causes = validateObject(d, obj);
     if (causes.length) throw invalid(d, m.name, causes);
     if (this.find(d, m.namespace, m.name)) throw alreadyExists(d, m.name);
-    m.uid = randomUUID();
     m.creationTimestamp = rfc3339();
     if (d.generation) m.generation = 1;
     m.managedFields = [managedEntry(d, opts.manager ?? 'unknown', opts.operation ?? 'Update')];
@@ -593,7 +669,10 @@ export class KubeState {
     if (d.generation && !deepEqual(specPart(existing), specPart(next))) next.metadata.generation = (existing.metadata.generation ?? 0) + 1;
     next.metadata.managedFields = upsertManaged(existing.metadata.managedFields, managedEntry(d, opts.manager ?? 'unknown', opts.operation ?? 'Update', opts.subresource));
     if (opts.dryRun) return next;
-    return this.commit(d, next, 'MODIFIED');
+    const written = this.commit(d, next, 'MODIFIED');
+    // The last finalizer of an object marked for deletion removed: it goes now.
+    if (written.metadata.deletionTimestamp && !(written.metadata.finalizers ?? []).length) return this.deleteObject(d, ns, name, {});
+    return written;
   }
 
   patchObject(
@@ -605,13 +684,6 @@ export class KubeState {
     opts: WriteOptions & { subresource?: 'status'; fieldManager?: string },
   ): { obj: Obj; created: boolean } {
     const ct = contentType.split(';')[0].trim().toLowerCase();
-    const parseJson = (): unknown => {
-      try {
-        return JSON.parse(raw.toString('utf8'));
-      } catch (e) {
-        throw badRequest(`error decoding patch: ${(e as Error).message}`);
-      }
-    };
     if (ct === 'application/apply-patch+yaml') {
       if (!opts.fieldManager) throw badRequest('PATCH request: fieldManager is required for apply requests');
       let applied: unknown;
@@ -639,38 +711,7 @@ export class KubeState {
       return { obj: this.updateObject(d, ns, name, merged, { ...w, subresource: opts.subresource }), created: false };
     }
     const existing = this.require(d, ns, name);
-    let patched: unknown;
-    try {
-      switch (ct) {
-        case 'application/merge-patch+json': {
-          const p = parseJson();
-          if (!isPlainObject(p)) throw badRequest('merge patch must be a JSON object');
-          patched = mergePatch(existing, p);
-          break;
-        }
-        case 'application/strategic-merge-patch+json': {
-          const p = parseJson();
-          if (!isPlainObject(p)) throw badRequest('strategic merge patch must be a JSON object');
-          patched = strategicMerge(existing, p);
-          break;
-        }
-        case 'application/json-patch+json': {
-          const p = parseJson();
-          if (!Array.isArray(p)) throw badRequest('json patch must be a JSON array of operations');
-          patched = jsonPatch(existing, p);
-          break;
-        }
-        default:
-          throw new KubeError(
-            415,
-            'UnsupportedMediaType',
-            `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
-          );
-      }
-    } catch (e) {
-      if (e instanceof PatchError) throw new KubeError(422, 'Invalid', e.message);
-      throw e;
-    }
+    const patched = applyPatch(contentType, raw, existing);
     return { obj: this.updateObject(d, ns, name, patched, { ...opts, manager: opts.fieldManager ?? opts.manager }), created: false };
   }
 
@@ -684,10 +725,16 @@ export class KubeState {
     if (d.kind === 'Namespace' && ['default', 'kube-system', 'kube-public'].includes(name))
       throw new KubeError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: 'namespaces' });
     const gone = clone(existing);
-    gone.metadata.deletionTimestamp = rfc3339();
+    gone.metadata.deletionTimestamp ??= rfc3339();
     if (d.kind === 'Pod') gone.metadata.deletionGracePeriodSeconds = 0;
     if (d.kind === 'Namespace') gone.status = { ...gone.status, phase: 'Terminating' };
     if (opts.dryRun) return gone;
+    // Finalizers hold the object, marked for deletion, until whoever set them removes them (an update does).
+    if ((existing.metadata.finalizers ?? []).length) {
+      gone.metadata.deletionGracePeriodSeconds ??= 0;
+      if (existing.metadata.deletionTimestamp) return existing;
+      return this.commit(d, gone, 'MODIFIED');
+    }
     if (d.kind === 'Namespace') {
       for (const r of RESOURCES.filter((x) => x.namespaced))
         for (const o of this.listObjects(r, name, null, null)) this.commit(r, clone(o), 'DELETED');
@@ -742,19 +789,53 @@ export class KubeState {
       }
       case 'Pod': {
         const s = (o.spec ??= {});
-        s.restartPolicy ??= 'Always';
-        s.dnsPolicy ??= 'ClusterFirst';
-        s.terminationGracePeriodSeconds ??= 30;
-        s.schedulerName ??= 'default-scheduler';
+        defaultPodSpec(s);
         s.serviceAccountName ??= s.serviceAccount ?? 'default';
         s.serviceAccount = s.serviceAccountName;
-        s.securityContext ??= {};
         s.enableServiceLinks ??= true;
-        for (const c of s.containers ?? []) defaultContainer(c);
-        for (const c of s.initContainers ?? []) defaultContainer(c);
         o.status = { phase: 'Pending', qosClass: 'BestEffort' };
         break;
       }
+      case 'ReplicaSet': {
+        const s = (o.spec ??= {});
+        s.replicas ??= 1;
+        if (s.template?.spec) defaultPodSpec(s.template.spec);
+        o.status = { replicas: 0 };
+        break;
+      }
+      case 'Job': {
+        // The selector and labels the server generates (batch/v1 Job strategy PrepareForCreate, manualSelector unset).
+        const s = (o.spec ??= {});
+        s.parallelism ??= 1;
+        s.completions ??= 1;
+        s.backoffLimit ??= 6;
+        s.completionMode ??= 'NonIndexed';
+        s.suspend ??= false;
+        s.podReplacementPolicy ??= 'TerminatingOrFailed';
+        if (!s.manualSelector) {
+          const own = { 'batch.kubernetes.io/controller-uid': m.uid, 'batch.kubernetes.io/job-name': m.name, 'controller-uid': m.uid, 'job-name': m.name };
+          s.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': m.uid } };
+          s.template ??= {};
+          s.template.metadata = { ...(s.template.metadata ?? {}), labels: { ...own, ...(s.template.metadata?.labels ?? {}) } };
+        }
+        if (s.template?.spec) defaultPodSpec(s.template.spec);
+        o.status = {};
+        break;
+      }
+      case 'CustomResourceDefinition':
+        o.status = {
+          acceptedNames: clone(o.spec?.names ?? {}),
+          conditions: [
+            { type: 'NamesAccepted', status: 'True', lastTransitionTime: rfc3339(), reason: 'NoConflicts', message: 'no conflicts found' },
+            { type: 'Established', status: 'True', lastTransitionTime: rfc3339(), reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' },
+          ],
+          storedVersions: ((o.spec?.versions ?? []) as Obj[]).filter((v) => v.storage).map((v) => v.name),
+        };
+        break;
+      case 'Ingress':
+        o.status = { loadBalancer: {} };
+        break;
+
       case 'PersistentVolumeClaim': {
         const s = (o.spec ??= {});
         s.volumeMode ??= 'Filesystem';
@@ -770,17 +851,18 @@ export class KubeState {
         s.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { partition: 0 } };
         s.revisionHistoryLimit ??= 10;
         s.persistentVolumeClaimRetentionPolicy ??= { whenDeleted: 'Retain', whenScaled: 'Retain' };
-        for (const c of s.template?.spec?.containers ?? []) defaultContainer(c);
+        if (s.template?.spec) defaultPodSpec(s.template.spec);
         o.status = { replicas: 0, availableReplicas: 0 };
         break;
       }
       case 'Deployment': {
         const s = (o.spec ??= {});
         s.replicas ??= 1;
-        s.strategy ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } };
+        s.strategy = { type: 'RollingUpdate', ...(s.strategy ?? {}) };
+        if (s.strategy.type === 'RollingUpdate') s.strategy.rollingUpdate = { maxUnavailable: '25%', maxSurge: '25%', ...(s.strategy.rollingUpdate ?? {}) };
         s.revisionHistoryLimit ??= 10;
         s.progressDeadlineSeconds ??= 600;
-        for (const c of s.template?.spec?.containers ?? []) defaultContainer(c);
+        if (s.template?.spec) defaultPodSpec(s.template.spec);
         o.status = {};
         break;
       }
@@ -818,11 +900,23 @@ export class KubeState {
 
   // ---- controllers ----
 
-  private schedule(ms: number, fn: () => void): void {
+  /**
+   * Runs a controller step later. A conflict (an object of that name left by an owner being deleted,
+   * a stale resourceVersion) is retried, as controllers requeue, never thrown out of a timer.
+   */
+  private schedule(ms: number, fn: () => void, attempt = 0): void {
     if (this.stopped) return;
     const t = setTimeout(() => {
       this.timers.delete(t);
-      if (!this.stopped) fn();
+      if (this.stopped) return;
+      try {
+        fn();
+      } catch (error) {
+        if (!(error instanceof KubeError && error.code === 409)) throw error;
+        // Requeued with a backoff, as controllers do; after 20 tries the step is dropped (a later event
+        // reconciles again).
+        if (attempt < 20) this.schedule(10 * 2 ** Math.min(attempt, 6), fn, attempt + 1);
+      }
     }, ms);
     this.timers.add(t);
   }
@@ -846,8 +940,16 @@ export class KubeState {
         if (type !== 'DELETED') this.schedule(0, () => this.reconcileStatefulSet(ns, name));
         break;
       case 'Deployment':
-        if (type !== 'DELETED' && (obj.status?.observedGeneration ?? 0) !== obj.metadata.generation)
-          this.schedule(this.options.deploymentReadyDelayMs, () => this.reconcileDeployment(ns, name));
+        if (type !== 'DELETED') this.schedule(0, () => this.reconcileDeployment(ns, name));
+        break;
+      case 'ReplicaSet': {
+        if (type !== 'DELETED') this.schedule(0, () => this.reconcileReplicaSet(ns, name));
+        const owner = controllerOf(obj, 'Deployment');
+        if (owner) this.schedule(0, () => this.reconcileDeployment(ns, owner.name));
+        break;
+      }
+      case 'Job':
+        if (type === 'ADDED') this.schedule(0, () => this.reconcileJob(ns, name));
         break;
       case 'Pod': {
         const uid = obj.metadata.uid;
@@ -855,6 +957,8 @@ export class KubeState {
         if (type === 'DELETED') this.factoryHandlers.delete(uid);
         const owner = (obj.metadata.ownerReferences ?? []).find((r: Obj) => r.kind === 'StatefulSet' && r.controller);
         if (owner && type !== 'ADDED') this.schedule(0, () => this.reconcileStatefulSet(ns, owner.name));
+        const rs = controllerOf(obj, 'ReplicaSet');
+        if (rs) this.schedule(0, () => this.reconcileReplicaSet(ns, rs.name));
         break;
       }
     }
@@ -1081,22 +1185,203 @@ export class KubeState {
     );
   }
 
+  /**
+   * The Deployment controller (pkg/controller/deployment): one ReplicaSet per pod template, named
+   * `<deployment>-<pod-template-hash>`, labelled with the hash and annotated with its revision; the
+   * ReplicaSet of the current template is scaled to spec.replicas (a template seen before, as after
+   * `rollout undo`, gets the next revision), the others to 0; the status counts their pods.
+   */
   private reconcileDeployment(ns: string, name: string): void {
-    const d = resourceDef('deployments');
-    const dep = this.find(d, ns, name);
-    if (!dep) return;
-    const n: number = dep.spec.replicas ?? 1;
+    const dd = resourceDef('deployments');
+    const rd = resourceDef('replicasets');
+    const dep = this.find(dd, ns, name);
+    if (!dep || dep.metadata.deletionTimestamp) return;
+    const owned = this.listObjects(rd, ns, null, null).filter((rs) => ownedBy(rs, dep.metadata.uid));
+    const revisionOf = (rs: Obj) => Number(rs.metadata.annotations?.[REVISION] ?? 0);
+    const maxRevision = Math.max(0, ...owned.map(revisionOf));
+    const replicas: number = dep.spec.replicas ?? 1;
+    const template = dep.spec.template ?? {};
+    let current = owned.find((rs) => deepEqual(withoutHash(rs.spec?.template), withoutHash(template)));
+    const surge = Math.ceil(percentOf(dep.spec.strategy?.rollingUpdate?.maxSurge ?? '25%', replicas));
+    const annotations = (revision: number) => ({
+      ...Object.fromEntries(Object.entries(dep.metadata.annotations ?? {}).filter(([k]) => !DEPLOYMENT_OWN_ANNOTATIONS.includes(k))),
+      'deployment.kubernetes.io/desired-replicas': String(replicas),
+      'deployment.kubernetes.io/max-replicas': String(replicas + surge),
+      [REVISION]: String(revision),
+    });
+    if (!current) {
+      const hash = podTemplateHash(template);
+      const tpl = clone(template);
+      tpl.metadata = { ...(tpl.metadata ?? {}), labels: { ...(tpl.metadata?.labels ?? {}), 'pod-template-hash': hash } };
+      current = this.createObject(
+        rd,
+        ns,
+        {
+          metadata: {
+            name: `${name}-${hash}`,
+            labels: { ...(template.metadata?.labels ?? {}), 'pod-template-hash': hash },
+            annotations: annotations(maxRevision + 1),
+            ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name, uid: dep.metadata.uid, controller: true, blockOwnerDeletion: true }],
+          },
+          spec: { replicas, selector: { ...clone(dep.spec.selector ?? {}), matchLabels: { ...(dep.spec.selector?.matchLabels ?? {}), 'pod-template-hash': hash } }, template: tpl },
+        },
+        { manager: 'kube-controller-manager' },
+      );
+    } else {
+      const revision = revisionOf(current) === maxRevision ? maxRevision : maxRevision + 1;
+      const wanted = annotations(revision);
+      if (current.spec.replicas !== replicas || !deepEqual(current.metadata.annotations ?? {}, wanted)) {
+        const next = clone(current);
+        next.spec.replicas = replicas;
+        next.metadata.annotations = wanted;
+        current = this.updateObject(rd, ns, current.metadata.name, next, { manager: 'kube-controller-manager' });
+      }
+    }
+    for (const rs of owned) {
+      if (rs.metadata.uid === current.metadata.uid || (rs.spec?.replicas ?? 0) === 0) continue;
+      const next = clone(rs);
+      next.spec.replicas = 0;
+      this.updateObject(rd, ns, rs.metadata.name, next, { manager: 'kube-controller-manager' });
+    }
+    const all = this.listObjects(rd, ns, null, null).filter((rs) => ownedBy(rs, dep.metadata.uid));
+    const sum = (f: (rs: Obj) => number) => all.reduce((n, rs) => n + f(rs), 0);
+    const fresh = this.find(dd, ns, name)!;
+    const next = clone(fresh);
+    next.metadata.annotations = { ...(fresh.metadata.annotations ?? {}), [REVISION]: current.metadata.annotations[REVISION] };
+    const status: Obj = {
+      observedGeneration: fresh.metadata.generation,
+      replicas: sum((rs) => rs.status?.replicas ?? 0),
+      updatedReplicas: current.status?.replicas ?? 0,
+      readyReplicas: sum((rs) => rs.status?.readyReplicas ?? 0),
+      availableReplicas: sum((rs) => rs.status?.availableReplicas ?? 0),
+    };
+    const maxUnavailable = Math.floor(percentOf(fresh.spec.strategy?.rollingUpdate?.maxUnavailable ?? '25%', replicas));
+    status.unavailableReplicas = Math.max(0, status.replicas - status.availableReplicas);
+    const available = status.availableReplicas >= replicas - maxUnavailable;
+    const complete = status.updatedReplicas === replicas && status.replicas === replicas && status.availableReplicas === replicas;
+    const before = (type: string) => (fresh.status?.conditions ?? []).find((c: Obj) => c.type === type);
+    const condition = (type: string, ok: boolean, reason: string, message: string): Obj => {
+      const was = before(type);
+      const now = rfc3339();
+      const same = was && was.status === (ok ? 'True' : 'False') && was.reason === reason && was.message === message;
+      if (same) return was;
+      return { type, status: ok ? 'True' : 'False', lastUpdateTime: now, lastTransitionTime: was && was.status === (ok ? 'True' : 'False') ? was.lastTransitionTime : now, reason, message };
+    };
+    status.conditions = [
+      condition('Available', available, available ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', available ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.'),
+      condition('Progressing', true, complete ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated', complete ? `ReplicaSet "${current.metadata.name}" has successfully progressed.` : `ReplicaSet "${current.metadata.name}" is progressing.`),
+    ];
+    for (const k of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas']) if (!status[k]) delete status[k];
+    next.status = status;
+    if (deepEqual(fresh.status, next.status) && deepEqual(fresh.metadata.annotations ?? {}, next.metadata.annotations)) return;
+    this.commit(dd, next, 'MODIFIED');
+  }
+
+  /** The ReplicaSet controller: pods `<rs>-<5 letters>` from the template, as many as spec.replicas; status counts them. */
+  private reconcileReplicaSet(ns: string, name: string): void {
+    const rd = resourceDef('replicasets');
+    const pd = resourceDef('pods');
+    const rs = this.find(rd, ns, name);
+    if (!rs || rs.metadata.deletionTimestamp) return;
+    const replicas: number = rs.spec.replicas ?? 1;
+    let pods = this.listObjects(pd, ns, null, null).filter((p) => ownedBy(p, rs.metadata.uid) && !p.metadata.deletionTimestamp);
+    for (let i = pods.length; i < replicas; i++) {
+      const tpl = rs.spec.template ?? {};
+      this.createObject(
+        pd,
+        ns,
+        {
+          metadata: {
+            generateName: `${name}-`,
+            name: `${name}-${safeEncode(randomBytes(5)).slice(0, 5)}`,
+            labels: clone(tpl.metadata?.labels ?? {}),
+            ...(tpl.metadata?.annotations ? { annotations: clone(tpl.metadata.annotations) } : {}),
+            ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name, uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true }],
+          },
+          spec: clone(tpl.spec ?? {}),
+        },
+        { manager: 'kube-controller-manager' },
+      );
+    }
+    // Scaling down removes the newest pods first.
+    for (const pod of [...pods].sort((a, b) => b.metadata.creationTimestamp.localeCompare(a.metadata.creationTimestamp)).slice(0, Math.max(0, pods.length - replicas)))
+      this.deleteObject(pd, ns, pod.metadata.name, {});
+    pods = this.listObjects(pd, ns, null, null).filter((p) => ownedBy(p, rs.metadata.uid));
+    const ready = pods.filter((p) => p.status?.phase === 'Running' && isPodReady(p)).length;
+    const fresh = this.find(rd, ns, name)!;
+    const status: Obj = { replicas: pods.length, fullyLabeledReplicas: pods.length, readyReplicas: ready, availableReplicas: ready, observedGeneration: fresh.metadata.generation };
+    for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas']) if (!status[k]) delete status[k];
+    if (deepEqual(fresh.status, status)) return;
+    const next = clone(fresh);
+    next.status = status;
+    this.commit(rd, next, 'MODIFIED');
+  }
+
+  /** The Job controller, in short: a Job runs for podStartDelayMs, then succeeds (Complete and SuccessCriteriaMet). */
+  private reconcileJob(ns: string, name: string): void {
+    const jd = resourceDef('jobs');
+    const job = this.find(jd, ns, name);
+    if (!job || job.metadata.deletionTimestamp) return;
+    const next = clone(job);
     const now = rfc3339();
-    const next = clone(dep);
+    if (job.spec.suspend) return;
+    if (!job.status?.startTime) {
+      next.status = { ...(job.status ?? {}), startTime: now, active: 1, ready: 0, terminating: 0, uncountedTerminatedPods: {} };
+      this.commit(jd, next, 'MODIFIED');
+      this.schedule(this.options.podStartDelayMs, () => this.reconcileJob(ns, name));
+      return;
+    }
+    if (job.status.completionTime) return;
     next.status = {
-      observedGeneration: dep.metadata.generation,
-      ...(n ? { replicas: n, updatedReplicas: n, readyReplicas: n, availableReplicas: n } : {}),
+      startTime: job.status.startTime,
+      completionTime: now,
+      succeeded: job.spec.completions ?? 1,
+      ready: 0,
+      terminating: 0,
+      uncountedTerminatedPods: {},
       conditions: [
-        { type: 'Available', status: 'True', lastUpdateTime: now, lastTransitionTime: now, reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' },
-        { type: 'Progressing', status: 'True', lastUpdateTime: now, lastTransitionTime: now, reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${name}-${randomBytes(5).toString('hex').slice(0, 10)}" has successfully progressed.` },
+        { type: 'SuccessCriteriaMet', status: 'True', lastProbeTime: now, lastTransitionTime: now, reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' },
+        { type: 'Complete', status: 'True', lastProbeTime: now, lastTransitionTime: now, reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' },
       ],
     };
-    this.commit(d, next, 'MODIFIED');
+    this.commit(jd, next, 'MODIFIED');
+  }
+
+  // ---- scale subresource (autoscaling/v1 Scale) ----
+
+  /** The Scale of a workload: spec.replicas, status.replicas and the selector as a string. */
+  scaleOf(d: ResourceDef, ns: string | undefined, name: string): Obj {
+    const o = this.require(d, ns, name);
+    const m = o.metadata;
+    const replicas = o.spec?.replicas ?? 1;
+    const selector = d.kind === 'ReplicationController' ? labelsString(o.spec?.selector ?? {}) : selectorString(o.spec?.selector);
+    return {
+      kind: 'Scale',
+      apiVersion: 'autoscaling/v1',
+      metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
+      spec: replicas ? { replicas } : {},
+      status: { replicas: o.status?.replicas ?? 0, ...(selector ? { selector } : {}) },
+    };
+  }
+
+  /** PUT or PATCH of /scale: the new Scale's spec.replicas is written to the workload (a stale resourceVersion is a 409). */
+  writeScale(d: ResourceDef, ns: string | undefined, name: string, scale: unknown, opts: WriteOptions): Obj {
+    if (!isPlainObject(scale)) throw badRequest('the body of the request was in an unknown format');
+    const existing = this.require(d, ns, name);
+    const rv = scale.metadata?.resourceVersion;
+    if (rv && rv !== existing.metadata.resourceVersion) throw conflict(d, name);
+    const replicas = scale.spec?.replicas ?? 0;
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)
+      throw new KubeError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, {
+        name,
+        group: 'autoscaling',
+        kind: 'Scale',
+        causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, field: 'spec.replicas' }],
+      });
+    const next = clone(existing);
+    next.spec = { ...(next.spec ?? {}), replicas };
+    const written = this.updateObject(d, ns, name, next, opts);
+    return opts.dryRun ? { ...this.scaleOf(d, ns, name), spec: replicas ? { replicas } : {} } : this.scaleOf(d, ns, written.metadata.name);
   }
 
   // ---- watch ----
@@ -1137,6 +1422,57 @@ export class KubeState {
   }
 }
 
+/** PodSpec defaults (pkg/apis/core/v1/defaults.go), for pods and for the templates of workloads. */
+/** A merge, strategic merge or JSON patch (by its Content-Type) applied to `existing`; 415 for another type, 422 when it does not apply. */
+function applyPatch(contentType: string, raw: Buffer, existing: Obj): Obj {
+  const ct = contentType.split(';')[0].trim().toLowerCase();
+  const parseJson = (): unknown => {
+    try {
+      return JSON.parse(raw.toString('utf8'));
+    } catch (e) {
+      throw badRequest(`error decoding patch: ${(e as Error).message}`);
+    }
+  };
+  try {
+    switch (ct) {
+      case 'application/merge-patch+json': {
+        const p = parseJson();
+        if (!isPlainObject(p)) throw badRequest('merge patch must be a JSON object');
+        return mergePatch(existing, p);
+      }
+      case 'application/strategic-merge-patch+json': {
+        const p = parseJson();
+        if (!isPlainObject(p)) throw badRequest('strategic merge patch must be a JSON object');
+        return strategicMerge(existing, p);
+      }
+      case 'application/json-patch+json': {
+        const p = parseJson();
+        if (!Array.isArray(p)) throw badRequest('json patch must be a JSON array of operations');
+        return jsonPatch(existing, p);
+      }
+      default:
+        throw new KubeError(
+          415,
+          'UnsupportedMediaType',
+          `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+        );
+    }
+  } catch (e) {
+    if (e instanceof PatchError) throw new KubeError(422, 'Invalid', e.message);
+    throw e;
+  }
+}
+
+function defaultPodSpec(s: Obj): void {
+  s.restartPolicy ??= 'Always';
+  s.dnsPolicy ??= 'ClusterFirst';
+  s.terminationGracePeriodSeconds ??= 30;
+  s.schedulerName ??= 'default-scheduler';
+  s.securityContext ??= {};
+  for (const c of s.containers ?? []) defaultContainer(c);
+  for (const c of s.initContainers ?? []) defaultContainer(c);
+}
+
 function defaultContainer(c: Obj): void {
   c.terminationMessagePath ??= '/dev/termination-log';
   c.terminationMessagePolicy ??= 'File';
@@ -1144,6 +1480,71 @@ function defaultContainer(c: Obj): void {
   const image = String(c.image ?? '');
   c.imagePullPolicy ??= /:[^/]+$/.test(image) && !image.endsWith(':latest') ? 'IfNotPresent' : 'Always';
   for (const p of c.ports ?? []) p.protocol ??= 'TCP';
+}
+
+const REVISION = 'deployment.kubernetes.io/revision';
+/** Deployment annotations the controller does not copy to its ReplicaSets (deploymentutil annotationsToSkip). */
+const DEPLOYMENT_OWN_ANNOTATIONS = [
+  'kubectl.kubernetes.io/last-applied-configuration',
+  REVISION,
+  'deployment.kubernetes.io/revision-history',
+  'deployment.kubernetes.io/desired-replicas',
+  'deployment.kubernetes.io/max-replicas',
+  'deprecated.deployment.rollback.to',
+];
+
+function ownedBy(o: Obj, uid: string): boolean {
+  return (o.metadata.ownerReferences ?? []).some((r: Obj) => r.uid === uid && r.controller);
+}
+
+function controllerOf(o: Obj, kind: string): Obj | undefined {
+  return (o.metadata.ownerReferences ?? []).find((r: Obj) => r.kind === kind && r.controller);
+}
+
+/** A pod template without the pod-template-hash label the controller adds (deploymentutil.EqualIgnoreHash). */
+function withoutHash(t: Obj | undefined): Obj {
+  const c = clone(t ?? {});
+  if (c.metadata?.labels) {
+    delete c.metadata.labels['pod-template-hash'];
+    if (!Object.keys(c.metadata.labels).length) delete c.metadata.labels;
+  }
+  if (c.metadata && !Object.keys(c.metadata).length) delete c.metadata;
+  return c;
+}
+
+/** rand.SafeEncodeString's alphabet: no vowels, no look-alikes. */
+function safeEncode(bytes: Buffer): string {
+  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  return [...bytes].map((b) => alphabet[b % alphabet.length]).join('');
+}
+
+/** pod-template-hash: a stable hash of the template, in the controller's alphabet (up to 10 characters). */
+function podTemplateHash(t: Obj): string {
+  return safeEncode(createHash('sha256').update(JSON.stringify(withoutHash(t))).digest()).slice(0, 10);
+}
+
+/** maxSurge/maxUnavailable: an integer, or a percentage of replicas. */
+function percentOf(v: unknown, replicas: number): number {
+  if (typeof v === 'number') return v;
+  const m = /^(\d+)%$/.exec(String(v));
+  return m ? (Number(m[1]) * replicas) / 100 : Number(v) || 0;
+}
+
+/** A map of labels as a selector string, keys sorted (labels.Set.String). */
+function labelsString(labels: Record<string, string>): string {
+  return Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',');
+}
+
+/** metav1.LabelSelectorAsSelector(...).String(): requirements sorted by key. */
+function selectorString(sel: Obj | undefined): string {
+  if (!sel) return '';
+  const parts: Array<[string, string]> = Object.entries(sel.matchLabels ?? {}).map(([k, v]) => [k, `${k}=${v}`]);
+  for (const e of (sel.matchExpressions ?? []) as Obj[]) {
+    const values = [...(e.values ?? [])].sort().join(',');
+    const text = e.operator === 'In' ? `${e.key} in (${values})` : e.operator === 'NotIn' ? `${e.key} notin (${values})` : e.operator === 'Exists' ? e.key : `!${e.key}`;
+    parts.push([e.key, text]);
+  }
+  return parts.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, t]) => t).join(',');
 }
 
 function isPodReady(p: Obj): boolean {
@@ -1243,9 +1644,9 @@ function withoutTypeMeta(o: Obj): Obj {
 // Table output (kubectl get asks for `application/json;as=Table;v=v1;g=meta.k8s.io`)
 // ---------------------------------------------------------------------------------------------------------------
 
-function age(ts: string | undefined): string {
+function age(ts: string | undefined, now = Date.now()): string {
   if (!ts) return '<unknown>';
-  const s = Math.max(0, Math.floor((Date.now() - Date.parse(ts)) / 1000));
+  const s = Math.max(0, Math.floor((now - Date.parse(ts)) / 1000));
   if (s < 120) return `${s}s`;
   const m = Math.floor(s / 60);
   if (m < 10) return s % 60 ? `${m}m${s % 60}s` : `${m}m`;
@@ -1259,8 +1660,16 @@ interface Column {
   name: string;
   type: string;
   format?: string;
+  /** 1: shown by `-o wide` only. */
+  priority?: number;
   cell: (o: Obj) => string | number;
 }
+
+const wide = (name: string, cell: Column['cell']): Column => ({ name, type: 'string', priority: 1, cell });
+const none = (v: string) => v || '<none>';
+const containerNames = (spec: Obj | undefined) => (spec?.containers ?? []).map((c: Obj) => c.name).join(',');
+const containerImages = (spec: Obj | undefined) => (spec?.containers ?? []).map((c: Obj) => c.image).join(',');
+const createdAt = (o: Obj) => String(o.metadata.creationTimestamp ?? '');
 
 function columnsFor(d: ResourceDef): Column[] {
   const name: Column = { name: 'Name', type: 'string', format: 'name', cell: (o) => o.metadata.name };
@@ -1275,9 +1684,19 @@ function columnsFor(d: ResourceDef): Column[] {
         { name: 'Status', type: 'string', cell: (o) => (o.metadata.deletionTimestamp ? 'Terminating' : (o.status?.phase ?? '')) },
         { name: 'Restarts', type: 'string', cell: (o) => String((o.status?.containerStatuses ?? []).reduce((n: number, c: Obj) => n + (c.restartCount ?? 0), 0)) },
         ageCol,
+        wide('IP', (o) => none(o.status?.podIP ?? '')),
+        wide('Node', (o) => none(o.spec?.nodeName ?? '')),
+        wide('Nominated Node', (o) => none(o.status?.nominatedNodeName ?? '')),
+        wide('Readiness Gates', (o) => ((o.spec?.readinessGates ?? []).length ? `0/${o.spec.readinessGates.length}` : '<none>')),
       ];
     case 'StatefulSet':
-      return [name, { name: 'Ready', type: 'string', cell: (o) => `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}` }, ageCol];
+      return [
+        name,
+        { name: 'Ready', type: 'string', cell: (o) => `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}` },
+        ageCol,
+        wide('Containers', (o) => containerNames(o.spec?.template?.spec)),
+        wide('Images', (o) => containerImages(o.spec?.template?.spec)),
+      ];
     case 'Deployment':
       return [
         name,
@@ -1285,15 +1704,57 @@ function columnsFor(d: ResourceDef): Column[] {
         { name: 'Up-to-date', type: 'integer', cell: (o) => o.status?.updatedReplicas ?? 0 },
         { name: 'Available', type: 'integer', cell: (o) => o.status?.availableReplicas ?? 0 },
         ageCol,
+        wide('Containers', (o) => containerNames(o.spec?.template?.spec)),
+        wide('Images', (o) => containerImages(o.spec?.template?.spec)),
+        wide('Selector', (o) => none(selectorString(o.spec?.selector))),
       ];
+    case 'Node':
+      return [
+        name,
+        { name: 'Status', type: 'string', cell: (o) => ((o.status?.conditions ?? []).some((c: Obj) => c.type === 'Ready' && c.status === 'True') ? 'Ready' : 'NotReady') + (o.spec?.unschedulable ? ',SchedulingDisabled' : '') },
+        { name: 'Roles', type: 'string', cell: (o) => none(Object.keys(o.metadata.labels ?? {}).filter((k) => k.startsWith('node-role.kubernetes.io/')).map((k) => k.slice('node-role.kubernetes.io/'.length)).sort().join(',')) },
+        ageCol,
+        { name: 'Version', type: 'string', cell: (o) => o.status?.nodeInfo?.kubeletVersion ?? '' },
+        wide('Internal-IP', (o) => none((o.status?.addresses ?? []).find((a: Obj) => a.type === 'InternalIP')?.address ?? '')),
+        wide('External-IP', (o) => none((o.status?.addresses ?? []).find((a: Obj) => a.type === 'ExternalIP')?.address ?? '')),
+        wide('OS-Image', (o) => o.status?.nodeInfo?.osImage ?? '<unknown>'),
+        wide('Kernel-Version', (o) => o.status?.nodeInfo?.kernelVersion ?? '<unknown>'),
+        wide('Container-Runtime', (o) => o.status?.nodeInfo?.containerRuntimeVersion ?? '<unknown>'),
+      ];
+    case 'Ingress':
+      return [
+        name,
+        { name: 'Class', type: 'string', cell: (o) => o.spec?.ingressClassName ?? '<none>' },
+        { name: 'Hosts', type: 'string', cell: (o) => (o.spec?.rules ?? []).map((r: Obj) => r.host || '*').join(',') || '*' },
+        { name: 'Address', type: 'string', cell: (o) => (o.status?.loadBalancer?.ingress ?? []).map((i: Obj) => i.ip || i.hostname).join(',') },
+        { name: 'Ports', type: 'string', cell: (o) => ((o.spec?.tls ?? []).length ? '80, 443' : '80') },
+        ageCol,
+      ];
+    case 'CustomResourceDefinition':
+    case 'Role':
+    case 'ClusterRole':
+      return [name, { name: 'Created At', type: 'date', cell: createdAt }];
+    case 'RoleBinding':
+    case 'ClusterRoleBinding': {
+      const subjects = (o: Obj, kind: string) => (o.subjects ?? []).filter((x: Obj) => x.kind === kind).map((x: Obj) => (kind === 'ServiceAccount' ? `${x.namespace ?? ''}/${x.name}` : x.name)).join(', ');
+      return [
+        name,
+        { name: 'Role', type: 'string', cell: (o) => `${o.roleRef?.kind ?? ''}/${o.roleRef?.name ?? ''}` },
+        ageCol,
+        wide('Users', (o) => subjects(o, 'User')),
+        wide('Groups', (o) => subjects(o, 'Group')),
+        wide('ServiceAccounts', (o) => subjects(o, 'ServiceAccount')),
+      ];
+    }
     case 'Service':
       return [
         name,
         { name: 'Type', type: 'string', cell: (o) => o.spec?.type ?? '' },
         { name: 'Cluster-IP', type: 'string', cell: (o) => o.spec?.clusterIP ?? '' },
-        { name: 'External-IP', type: 'string', cell: () => '<none>' },
-        { name: 'Port(s)', type: 'string', cell: (o) => (o.spec?.ports ?? []).map((p: Obj) => `${p.port}/${p.protocol ?? 'TCP'}`).join(',') || '<none>' },
+        { name: 'External-IP', type: 'string', cell: (o) => (o.spec?.type === 'LoadBalancer' ? none((o.status?.loadBalancer?.ingress ?? []).map((i: Obj) => i.ip || i.hostname).join(',')).replace('<none>', '<pending>') : '<none>') },
+        { name: 'Port(s)', type: 'string', cell: (o) => (o.spec?.ports ?? []).map((p: Obj) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',') || '<none>' },
         ageCol,
+        wide('Selector', (o) => none(labelsString(o.spec?.selector ?? {}))),
       ];
     case 'ServiceAccount':
       return [name, { name: 'Secrets', type: 'integer', cell: (o) => (o.secrets ?? []).length }, ageCol];
@@ -1309,6 +1770,9 @@ function columnsFor(d: ResourceDef): Column[] {
         { name: 'Current', type: 'integer', cell: (o) => o.status?.replicas ?? 0 },
         { name: 'Ready', type: 'integer', cell: (o) => o.status?.readyReplicas ?? 0 },
         ageCol,
+        wide('Containers', (o) => containerNames(o.spec?.template?.spec)),
+        wide('Images', (o) => containerImages(o.spec?.template?.spec)),
+        wide('Selector', (o) => none(d.kind === 'ReplicaSet' ? selectorString(o.spec?.selector) : labelsString(o.spec?.selector ?? {}))),
       ];
     case 'DaemonSet':
       return [
@@ -1326,7 +1790,7 @@ function columnsFor(d: ResourceDef): Column[] {
         name,
         { name: 'Status', type: 'string', cell: (o) => ((o.status?.conditions ?? []).some((c: Obj) => c.type === 'Complete' && c.status === 'True') ? 'Complete' : 'Running') },
         { name: 'Completions', type: 'string', cell: (o) => `${o.status?.succeeded ?? 0}/${o.spec?.completions ?? 1}` },
-        { name: 'Duration', type: 'string', cell: (o) => age(o.status?.startTime) },
+        { name: 'Duration', type: 'string', cell: (o) => (o.status?.completionTime ? age(o.status.startTime, Date.parse(o.status.completionTime)) : age(o.status?.startTime)) },
         ageCol,
       ];
     case 'CronJob':
@@ -1368,7 +1832,7 @@ function toTable(d: ResourceDef, items: Obj[], includeObject: string, rv: string
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: { resourceVersion: rv },
-    columnDefinitions: cols.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.name, priority: 0 })),
+    columnDefinitions: cols.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.name, priority: c.priority ?? 0 })),
     rows: items.map((o) => ({
       cells: cols.map((c) => c.cell(o)),
       ...(includeObject === 'None'
@@ -1445,10 +1909,11 @@ interface Route {
 
 /**
  * The order kube-apiserver lists API groups in (kube-aggregator's apiVersionPriorities: apps 17800,
- * autoscaling 17500, batch 17400, policy 17100, rbac 17000, admissionregistration 16700). Clients that
+ * autoscaling 17500, batch 17400, networking 17200, policy 17100, rbac 17000, admissionregistration and
+ * apiextensions 16700, then by name). Clients that
  * walk discovery in order, as kubectl's category expansion (`get all`) does, see the same order here.
  */
-const GROUP_ORDER = ['apps', 'autoscaling', 'batch', 'policy', 'rbac.authorization.k8s.io', 'admissionregistration.k8s.io'];
+const GROUP_ORDER = ['apps', 'autoscaling', 'batch', 'networking.k8s.io', 'policy', 'rbac.authorization.k8s.io', 'admissionregistration.k8s.io', 'apiextensions.k8s.io'];
 
 function apiGroups(): string[] {
   const groups = [...new Set(RESOURCES.filter((r) => r.group).map((r) => r.group))];
@@ -1478,6 +1943,8 @@ function resourceList(group: string, version: string): Obj {
       storageVersionHash: createHash('sha256').update(r.plural).digest('base64').slice(0, 11),
     });
     if (r.status) resources.push({ name: `${r.plural}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: ['get', 'patch', 'update'] });
+    // kubectl scale finds the Scale kind of a resource here (scale.NewDiscoveryScaleKindResolver).
+    if (r.scale) resources.push({ name: `${r.plural}/scale`, singularName: '', namespaced: r.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] });
     if (r.kind === 'Pod') {
       resources.push({ name: 'pods/exec', singularName: '', namespaced: true, kind: 'PodExecOptions', verbs: ['create', 'get'] });
       resources.push({ name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] });
@@ -1550,6 +2017,7 @@ export async function startKubernetes(options: KubernetesOptions = {}): Promise<
   const authorized = (req: http.IncomingMessage): boolean => {
     const token = state.options.token;
     if (token === null || token === undefined) return true;
+    if (options.eksTokens && isEksToken(req.headers.authorization)) return true;
     return req.headers.authorization === `Bearer ${token}`;
   };
 
@@ -1603,7 +2071,15 @@ export async function startKubernetes(options: KubernetesOptions = {}): Promise<
       res.writeHead(200, { 'content-type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'content-length': 0 });
       return void res.end();
     }
-    // kubectl's typed commands (create namespace/serviceaccount/configmap/secret) send protobuf bodies.
+    // Answers are JSON: a client that accepts nothing else (protobuf only) is told so with 406, as a real
+    // server tells it for custom resources; kubectl and client-node accept JSON too and get it.
+    const accept = (req.headers.accept ?? '').toLowerCase();
+    if (accept && !/(^|,)\s*(application\/json|application\/\*|\*\/\*)/.test(accept) && !accept.includes('yaml')) {
+      await readBody(req);
+      return send(res, 406, new KubeError(406, 'NotAcceptable', 'only the following media types are accepted: application/json, application/yaml').status);
+    }
+    // kubectl's typed commands (create namespace, serviceaccount, configmap, secret, deployment, job, role…)
+    // send protobuf bodies: the built-in kinds are decoded, others refused (415) as for a custom resource.
     let preread: Buffer | undefined;
     const ct = (req.headers['content-type'] ?? '').toLowerCase();
     if (ct.startsWith('application/vnd.kubernetes.protobuf') || ct.startsWith('application/cbor')) {
@@ -1674,6 +2150,25 @@ export async function startKubernetes(options: KubernetesOptions = {}): Promise<
 
     if (def.kind === 'Pod' && sub === 'proxy') return podProxy(req, res, namespace!, name, route as Route, u);
 
+    if (sub === 'scale') {
+      if (!def.scale) throw routeNotFound();
+      const w: WriteOptions = { dryRun, manager, operation: 'Update' };
+      switch (method) {
+        case 'GET':
+          return send(res, 200, state.scaleOf(def, namespace, name));
+        case 'PUT':
+          return send(res, 200, state.writeScale(def, namespace, name, parseBody(await readRequest()), w));
+        case 'PATCH': {
+          const raw = await readRequest();
+          const current = state.scaleOf(def, namespace, name);
+          const patched = applyPatch(req.headers['content-type'] ?? '', raw, current);
+          const { resourceVersion: _rv, ...meta } = (patched.metadata ?? {}) as Obj;
+          return send(res, 200, state.writeScale(def, namespace, name, { ...patched, metadata: meta }, w));
+        }
+      }
+      throw new KubeError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    }
+
     if (sub === undefined || sub === 'status') {
       if (sub === 'status' && !def.status) throw routeNotFound();
       const subresource = sub === 'status' ? ('status' as const) : undefined;
@@ -1708,7 +2203,7 @@ export async function startKubernetes(options: KubernetesOptions = {}): Promise<
             propagationPolicy: q.get('propagationPolicy') ?? body.propagationPolicy,
             preconditions: body.preconditions,
           });
-          if (def.kind === 'Pod' || def.kind === 'Namespace') return send(res, 200, withTypeMeta(def, gone));
+          if (def.kind === 'Pod' || def.kind === 'Namespace' || state.find(def, namespace, name)) return send(res, 200, withTypeMeta(def, gone));
           return send(res, 200, {
             kind: 'Status',
             apiVersion: 'v1',
@@ -1874,6 +2369,18 @@ export async function startKubernetes(options: KubernetesOptions = {}): Promise<
 // ---------------------------------------------------------------------------------------------------------------
 // kubeconfig
 // ---------------------------------------------------------------------------------------------------------------
+
+/** `Bearer k8s-aws-v1.…` carrying a presigned STS GetCallerIdentity URL that signs x-k8s-aws-id. */
+export function isEksToken(authorization: string | undefined): boolean {
+  const m = /^Bearer k8s-aws-v1\.([A-Za-z0-9_-]+)$/.exec(authorization ?? '');
+  if (!m) return false;
+  try {
+    const url = new URL(Buffer.from(m[1]!, 'base64url').toString('utf8'));
+    return url.searchParams.get('Action') === 'GetCallerIdentity' && /(^|;)x-k8s-aws-id(;|$)/.test(url.searchParams.get('X-Amz-SignedHeaders') ?? '') && !!url.searchParams.get('X-Amz-Signature');
+  } catch {
+    return false;
+  }
+}
 
 export interface KubeconfigOptions {
   token?: string;

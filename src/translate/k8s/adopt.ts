@@ -81,6 +81,17 @@ export const adoption: AdoptionTable<K8sCall> = {
     return same ? adopted(written(existing, 'unchanged'), `${names(existing)} already match${existing.length === 1 ? 'es' : ''} the manifest`) : undefined;
   },
 
+  /** `expose` of what is exposed already: the Service it would create is there (by its name). */
+  async 'K8s.Expose'(call, ctx) {
+    const k = call.k8s;
+    if (k.verb !== 'expose') return undefined;
+    const name = k.expose.name ?? k.selection.refs[0]?.name;
+    if (!name) return undefined;
+    const found = await readAll(ctx, call, [{ type: 'Service', apiVersion: 'v1', name, ...(k.conn.namespace ? { namespace: k.conn.namespace } : {}) }]);
+    if (!found.length) return undefined;
+    return adopted(written(found, 'unchanged'), `${names(found)} already exists`);
+  },
+
   async 'K8s.Annotate'(call, ctx) {
     return alreadySet(call, ctx, 'annotations');
   },

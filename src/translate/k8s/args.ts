@@ -53,6 +53,9 @@ interface CommandDef {
 
 const shellOnly = (): CommandDef => ({ flags: [], translated: false });
 
+const generator = (...specs: string[]): CommandDef => ({ flags: flags(...writeFlags, ...specs), translated: true });
+const bindingFlags = ['user:a', 'group:a', 'serviceaccount:a'];
+
 const createSub: Record<string, CommandDef> = {
   namespace: { flags: generatorFlags, translated: true },
   serviceaccount: { flags: generatorFlags, translated: true },
@@ -62,14 +65,22 @@ const createSub: Record<string, CommandDef> = {
     translated: true,
     sub: {
       generic: { flags: flags(...writeFlags, ...fromFlags, 'type:s'), translated: true },
-      tls: shellOnly(),
-      'docker-registry': shellOnly(),
+      tls: generator('cert:s', 'key:s', 'append-hash:b!'),
+      'docker-registry': generator('docker-server:s', 'docker-username:s', 'docker-password:s', 'docker-email:s', 'from-file:a', 'append-hash:b!'),
     },
   },
-  clusterrole: shellOnly(), clusterrolebinding: shellOnly(), cronjob: shellOnly(), deployment: shellOnly(), ingress: shellOnly(),
-  job: shellOnly(), poddisruptionbudget: shellOnly(), priorityclass: shellOnly(), quota: shellOnly(), role: shellOnly(),
-  rolebinding: shellOnly(), service: shellOnly(), token: shellOnly(),
+  deployment: generator('image:a', 'port:i', 'replicas|r:i'),
+  job: generator('image:s', 'from:s!'),
+  role: generator('verb:a', 'resource:a', 'resource-name:a'),
+  clusterrole: generator('verb:a', 'resource:a', 'resource-name:a', 'non-resource-url:a', 'aggregation-rule:s!'),
+  rolebinding: generator('role:s', 'clusterrole:s', ...bindingFlags),
+  clusterrolebinding: generator('clusterrole:s', ...bindingFlags),
+  cronjob: shellOnly(), ingress: shellOnly(), poddisruptionbudget: shellOnly(), priorityclass: shellOnly(), quota: shellOnly(),
+  service: shellOnly(), token: shellOnly(),
 };
+
+/** The flags of a command that selects objects from the server: `-l`, `--all`, `-f` (not translated for these verbs). */
+const selectFlags = ['selector|l:s', 'filename|f:a!', 'recursive|R:b!', 'kustomize|k:s!'];
 
 const commands: Record<string, CommandDef> = {
   create: {
@@ -108,8 +119,32 @@ const commands: Record<string, CommandDef> = {
     flags: [], translated: true,
     sub: {
       status: { translated: true, flags: flags('timeout:s', 'watch|w:b', 'revision:i!', 'selector|l:s!', 'filename|f:a!', 'recursive|R:b!', 'kustomize|k:s!') },
-      history: shellOnly(), pause: shellOnly(), restart: shellOnly(), resume: shellOnly(), undo: shellOnly(),
+      restart: { translated: true, flags: flags(...printFlags, ...selectFlags, 'field-manager:s') },
+      undo: { translated: true, flags: flags(...printFlags, ...selectFlags, 'to-revision:i', 'dry-run:o') },
+      history: shellOnly(), pause: shellOnly(), resume: shellOnly(),
     },
+  },
+  delete: {
+    translated: true,
+    flags: flags(
+      'output|o:s', 'filename|f:a', 'recursive|R:b', 'kustomize|k:s!', 'selector|l:s', 'field-selector:s', 'all:b', 'all-namespaces|A:b', 'force:b', 'cascade:o',
+      'now:b', 'grace-period:i', 'timeout:s', 'ignore-not-found:b', 'wait:b', 'raw:s!', 'interactive|i:b!', 'dry-run:o',
+    ),
+  },
+  patch: {
+    translated: true,
+    flags: flags(...writeFlags, 'patch|p:s', 'patch-file:s', 'type:s', 'subresource:s', 'local:b!', 'filename|f:a!', 'recursive|R:b!', 'kustomize|k:s!', 'record:b!'),
+  },
+  scale: {
+    translated: true,
+    flags: flags(...printFlags, ...selectFlags, 'replicas:i', 'current-replicas:i', 'resource-version:s', 'timeout:s', 'all:b', 'dry-run:o', 'record:b!'),
+  },
+  expose: {
+    translated: true,
+    flags: flags(
+      ...writeFlags, 'port:s', 'protocol:s', 'target-port:s', 'name:s', 'type:s', 'selector:s', 'labels|l:s', 'external-ip:s', 'load-balancer-ip:s',
+      'session-affinity:s', 'cluster-ip:s', 'override-type:s!', 'overrides:s!', 'filename|f:a!', 'recursive|R:b!', 'kustomize|k:s!', 'record:b!',
+    ),
   },
   exec: {
     translated: true,
@@ -118,8 +153,8 @@ const commands: Record<string, CommandDef> = {
 };
 for (const verb of [
   'api-resources', 'api-versions', 'attach', 'auth', 'autoscale', 'certificate', 'cluster-info', 'completion', 'config', 'cordon', 'cp',
-  'debug', 'delete', 'describe', 'diff', 'drain', 'edit', 'events', 'explain', 'expose', 'kustomize', 'logs', 'options', 'patch', 'plugin',
-  'port-forward', 'proxy', 'replace', 'run', 'scale', 'set', 'taint', 'top', 'uncordon', 'version', 'alpha', 'help',
+  'debug', 'describe', 'diff', 'drain', 'edit', 'events', 'explain', 'kustomize', 'logs', 'options', 'plugin',
+  'port-forward', 'proxy', 'replace', 'run', 'set', 'taint', 'top', 'uncordon', 'version', 'alpha', 'help',
 ]) commands[verb] = shellOnly();
 
 export const knownVerbs = Object.keys(commands);
@@ -190,6 +225,11 @@ export function parseArgs(argv: string[]): ParsedArgs {
   const beforeVerb = (word: string) => `Error: flags cannot be placed before plugin name: ${word}\n`;
   const use = (f: FlagDef, value: string | true, index: number, valueIndex: number) => {
     if (!f.supported) out.unsupported.push(`--${f.name}`);
+    // pflag parses an int flag's value when it reads it (a placeholder `<…>` is known only at run time).
+    if (f.kind === 'int' && typeof value === 'string' && !/^[-+]?\d+$/.test(value) && !/<[^<>]*>/.test(value)) {
+      const shown = f.short ? `-${f.short}, --${f.name}` : `--${f.name}`;
+      flagError(issue(valueIndex, 'k8s-bad-value', `Invalid \`--${f.name}\` value \`${value}\`: expected an integer`), `Error: invalid argument "${value}" for "${shown}" flag: strconv.ParseInt: parsing "${value}": invalid syntax`);
+    }
     const list = out.flags.get(f.name) ?? [];
     list.push({ value, index, valueIndex });
     out.flags.set(f.name, list);
@@ -262,7 +302,8 @@ export function parseArgs(argv: string[]): ParsedArgs {
     if (next) {
       def = next;
       out.path.push(canonical);
-      table = indexFlags([...globalFlags, ...allFlags(def)]);
+      // A command's own flag shadows the global one of the same name (`create rolebinding --user`).
+      table = indexFlags([...allFlags(def), ...globalFlags]);
       continue;
     }
     out.positionals.push({ value: a, index: i });

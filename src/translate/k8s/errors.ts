@@ -160,10 +160,13 @@ const withErrorPrefix = (message: string) => (message.startsWith('error: ') ? me
 function apiErrorText(e: K8sApiError): string {
   if (e.wrap !== undefined) return `error: ${e.wrap}${e.statusMessage}`;
   if (e.reason === 'Invalid') {
-    const d = e.details ?? {};
+    // cmdutil checkErr: the server's message when it gave no details (or no kind, name and causes).
+    if (!e.details) return e.statusMessage ? `The request is invalid: ${e.statusMessage}` : 'The request is invalid';
+    const d = e.details;
     const causes = ((d.causes as Array<{ field?: string; message?: string }> | undefined) ?? []).map((c) => `${c.field ?? ''}: ${c.message ?? ''}`);
-    const head = d.kind || d.name ? `The ${String(d.kind ?? '')} ${JSON.stringify(String(d.name ?? ''))} is invalid` : 'The request is invalid';
-    if (!Object.keys(d).length) return head;
+    let head = 'The request is invalid';
+    if (d.kind || d.name) head = `The ${String(d.kind ?? '')} ${JSON.stringify(String(d.name ?? ''))} is invalid`;
+    else if (e.statusMessage && !causes.length) head += `: ${e.statusMessage}`;
     if (causes.length === 1) return `${head}: ${causes[0]}`;
     return causes.length ? `${head}: \n${causes.map((c) => `* ${c}\n`).join('')}` : head;
   }

@@ -1,6 +1,7 @@
 /** What kubectl prints on stdout for each result (errors are thrown, and go to the step's error). */
 import { executeJsonPath, executeJsonPathAsJson, type JsonValue } from './jsonpath.js';
-import { objectName, printJson, printTables, printYaml } from './print.js';
+import { printCustomColumns } from './customcolumns.js';
+import { objectName, printJson, printTables, printYaml, typeName } from './print.js';
 import type { K8sCall, K8sResult, Obj, Output } from './types.js';
 
 export function formatResult(result: unknown, call: K8sCall): string {
@@ -16,11 +17,14 @@ export function formatResult(result: unknown, call: K8sCall): string {
       return r.lines.map((l) => `${l}\n`).join('');
     case 'exec':
       return r.stdout;
+    case 'text':
+      return r.text;
   }
 }
 
 function strip(object: Obj, output: Output): Obj {
-  if (output.showManagedFields || (output.format !== 'json' && output.format !== 'yaml')) return object;
+  if (output.format !== 'json' && output.format !== 'yaml') return object;
+  if (output.showManagedFields) return object;
   const meta = object.metadata as Obj | undefined;
   if (!meta || !('managedFields' in meta)) return object;
   const { managedFields: _m, ...rest } = meta;
@@ -29,11 +33,16 @@ function strip(object: Obj, output: Output): Obj {
 
 function formatWritten(r: Extract<K8sResult, { kind: 'written' }>, output: Output): string {
   const suffix = r.dryRun === 'client' ? ' (dry run)' : r.dryRun === 'server' ? ' (server dry run)' : '';
+  if (r.noneFound) return 'No resources found\n';
+  // delete.go PrintObj: `configmap "x" deleted`, or `configmap/x` with -o name.
+  if (r.items.some((i) => i.action === 'deleted' || i.action === 'force deleted')) {
+    return r.items.map((i) => (output.format === 'name' ? `${objectName(i.object)}\n` : `${typeName(i.object)} "${String((i.object.metadata as Obj).name)}" ${i.action}${suffix}\n`)).join('');
+  }
   const objects = r.items.map((i) => strip(i.object, output));
   switch (output.format) {
     case 'json':
       // Objects kubectl builds itself print in its struct order; the server's answers sorted.
-      return objects.length === 1 ? printJson(objects[0], r.dryRun !== 'client') : printJson(list(objects));
+      return objects.length === 1 ? printJson(objects[0], !r.structOrder) : printJson(list(objects));
     case 'yaml':
       return objects.length === 1 ? printYaml(objects[0]) : printYaml(list(objects));
     case 'name':
@@ -42,6 +51,8 @@ function formatWritten(r: Extract<K8sResult, { kind: 'written' }>, output: Outpu
       return objects.map((o) => executeJsonPath(output.template, o as JsonValue)).join('');
     case 'jsonpath-as-json':
       return objects.map((o) => executeJsonPathAsJson(output.template, o as JsonValue)).join('');
+    case 'custom-columns':
+      return printCustomColumns(output, objects);
     default:
       return r.items.map((i) => `${(i.notes ?? []).map((n) => `${n}\n`).join('')}${objectName(i.object)} ${i.action}${suffix}\n`).join('');
   }
@@ -60,6 +71,7 @@ function formatRead(r: Extract<K8sResult, { kind: 'read' }>, output: Output, all
       withNamespace: allNamespaces,
     });
   }
+  if (r.nothing) return '';
   const objects = r.objects.map((o) => strip(o, output));
   const data = (r.list ? list(objects) : objects[0]) as JsonValue | undefined;
   switch (output.format) {
@@ -73,6 +85,8 @@ function formatRead(r: Extract<K8sResult, { kind: 'read' }>, output: Output, all
       return data === undefined ? '' : executeJsonPath(output.template, data);
     case 'jsonpath-as-json':
       return data === undefined ? '' : executeJsonPathAsJson(output.template, data);
+    case 'custom-columns':
+      return printCustomColumns(output, objects);
     default:
       return '';
   }

@@ -3,7 +3,7 @@
  * `-o yaml` (sigs.k8s.io/yaml: sorted keys, YAML 1.1 quoting, lists not indented), `-o name`
  * (`statefulset.apps/vault`), the default table, and the one-line messages (`namespace/vault created`).
  */
-import { stringify as yamlStringify } from 'yaml';
+import { Document, parse, visit } from 'yaml';
 import type { Obj, TableResult } from './types.js';
 
 /** Go's encoding/json output: keys sorted (maps), `<`, `>`, `&`, U+2028/9 escaped. */
@@ -23,9 +23,28 @@ export function printJson(value: unknown, sortKeys = true): string {
   return `${goJson(value, 4, sortKeys)}\n`;
 }
 
-/** `-o yaml`. */
+/**
+ * `-o yaml` (sigs.k8s.io/yaml over go-yaml v2): keys sorted, lists not indented, and go-yaml's quoting:
+ * a string that would read back as something else (`""`, `yes`, `1019`, `null`) double-quoted, one
+ * plain style cannot hold (`*`, `: x`, a leading space) single-quoted.
+ */
 export function printYaml(value: unknown): string {
-  return yamlStringify(value, { version: '1.1', sortMapEntries: true, indentSeq: false, aliasDuplicateObjects: false });
+  const doc = new Document(value, { version: '1.1', sortMapEntries: true, aliasDuplicateObjects: false });
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && !node.value.includes('\n') && readsAsOther(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc.toString({ indentSeq: false, singleQuote: true });
+}
+
+/** Whether a plain scalar with this text would be read (YAML 1.1, as go-yaml resolves) as something other than this string. */
+function readsAsOther(text: string): boolean {
+  try {
+    return parse(text, { version: '1.1' }) !== text;
+  } catch {
+    return false;
+  }
 }
 
 /** `statefulset.apps` / `pod`: how kubectl names a type in `-o name` and messages. */

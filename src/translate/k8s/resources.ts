@@ -92,3 +92,9 @@ export function apiVersionOf(info: Pick<ResourceInfo, 'group' | 'version'>): str
 export function typeNameOf(info: ResourceInfo): string {
   return info.group ? `${info.kind.toLowerCase()}.${info.group}` : info.kind.toLowerCase();
 }
+
+/** Is `rollout undo` of this type one the translator does? Deployments (and types only discovery knows); StatefulSets and DaemonSets roll back through ControllerRevisions, which the real kubectl handles. */
+export function undoTranslated(typed: string): boolean {
+  const b = builtinFor(typed);
+  return !b || b.kind === 'Deployment';
+}

@@ -7,6 +7,8 @@ import type { SendContext } from '../types.js';
 import { connect, type Session } from './client.js';
 import { K8sApiError, K8sError, K8sErrors, K8sExecError, withPrinted } from './errors.js';
 import { formatResult } from './format.js';
+import { policyRules, type RbacRequest } from './generators.js';
+import { deleteObjects, expose, patch, rolloutRestart, rolloutUndo, scale } from './mutate.js';
 import { findResults, parseJsonPath, type JsonValue } from './jsonpath.js';
 import { builtinFor, typeNameOf, type ResourceInfo } from './resources.js';
 import type { K8sCall, K8sRequest, K8sResult, Obj, ResourceRef, Selection, TableResult, WriteAction } from './types.js';
@@ -14,7 +16,7 @@ import type { K8sCall, K8sRequest, K8sResult, Obj, ResourceRef, Selection, Table
 type Req<V extends K8sRequest['verb']> = Extract<K8sCall['k8s'], { verb: V }>;
 
 /** A verb failed after part of it succeeded: kubectl prints that part, then the error. */
-class PartlyDone {
+export class PartlyDone {
   constructor(
     readonly error: unknown,
     readonly done: K8sResult,
@@ -32,15 +34,28 @@ export async function sendK8s(call: K8sCall, context: SendContext): Promise<K8sR
 
 async function sendVerb(call: K8sCall, context: SendContext): Promise<K8sResult> {
   const k = call.k8s;
-  // Client-side dry runs never contact the cluster.
+  // Client-side dry runs never contact the cluster (but for the resource names of a Role's rules).
   if ((k.verb === 'create' || k.verb === 'apply') && k.dryRun === 'client') {
     if (!k.objects) throw new K8sError('error: no objects to apply (nothing was read from stdin)');
-    return { kind: 'written', items: k.objects.map((object) => ({ object, action: k.verb === 'create' ? 'created' : k.serverSide ? 'serverside-applied' : 'configured' })), dryRun: 'client' };
+    const objects = k.verb === 'create' && k.rbac ? await withRules(await connect(k.conn, context.env, context.signal), k.objects, k.rbac) : k.objects;
+    return { kind: 'written', items: objects.map((object) => ({ object, action: k.verb === 'create' ? 'created' : k.serverSide ? 'serverside-applied' : 'configured' })), dryRun: 'client', ...(k.verb === 'create' && k.source === 'generator' ? { structOrder: true } : {}) };
   }
   const session = await connect(k.conn, context.env, context.signal);
   switch (k.verb) {
     case 'create':
-      return create(session, k);
+      return create(session, k.rbac && k.objects ? { ...k, objects: await withRules(session, k.objects, k.rbac) } : k);
+    case 'delete':
+      return deleteObjects(session, k);
+    case 'patch':
+      return patch(session, k);
+    case 'scale':
+      return scale(session, k);
+    case 'rollout-restart':
+      return rolloutRestart(session, k);
+    case 'rollout-undo':
+      return rolloutUndo(session, k);
+    case 'expose':
+      return expose(session, k);
     case 'apply':
       return apply(session, k);
     case 'annotate':
@@ -57,6 +72,44 @@ async function sendVerb(call: K8sCall, context: SendContext): Promise<K8sResult>
   }
 }
 
+/**
+ * `create role|clusterrole`: each `--resource` as discovery names it (`po` is `pods`, `deploy` is
+ * `deployments` in `apps`), then one rule per API group (create_role.go validateResource and
+ * generateResourcePolicyRules). A type the server does not have is refused, as kubectl refuses it.
+ */
+async function withRules(session: Session, objects: Obj[], rbac: RbacRequest): Promise<Obj[]> {
+  const resolved: Array<{ resource: string; group: string }> = [];
+  for (const r of rbac.resources) {
+    let resource = r.resource;
+    let group = r.group;
+    if (resource !== '*') {
+      try {
+        const info = await session.resolve(group ? `${resource}.${group}` : resource);
+        resource = info.plural;
+        group = info.group;
+      } catch (error) {
+        if (!(error instanceof K8sError)) throw error;
+        throw new K8sError(`the server doesn't have a resource type ${JSON.stringify(resource)}`);
+      }
+      for (const v of rbac.verbs) {
+        const special = specialVerbs[v];
+        if (special && !special.some((x) => x.resource === resource && x.group === group)) throw new K8sError(`error: can not perform '${v}' on '${resource}' in group '${group}'`);
+      }
+    }
+    resolved.push({ resource: r.subresource !== undefined ? `${resource}/${r.subresource}` : resource, group });
+  }
+  const rules = policyRules(rbac, resolved);
+  return objects.map((o) => ({ ...o, rules }));
+}
+
+/** Verbs that only apply to some resources (create_role.go specialVerbs). */
+const specialVerbs: Record<string, Array<{ group: string; resource: string }>> = {
+  use: [{ group: 'policy', resource: 'podsecuritypolicies' }, { group: 'extensions', resource: 'podsecuritypolicies' }],
+  bind: [{ group: 'rbac.authorization.k8s.io', resource: 'roles' }, { group: 'rbac.authorization.k8s.io', resource: 'clusterroles' }],
+  escalate: [{ group: 'rbac.authorization.k8s.io', resource: 'roles' }, { group: 'rbac.authorization.k8s.io', resource: 'clusterroles' }],
+  impersonate: [{ group: '', resource: 'users' }, { group: '', resource: 'serviceaccounts' }, { group: '', resource: 'groups' }, { group: 'authentication.k8s.io', resource: 'userextras' }, { group: 'authentication.k8s.io', resource: 'uids' }],
+};
+
 /** Objects built by `kubectl create <generator>` carry client-side defaults the server does not need. */
 function forServer(object: Obj): Obj {
   const meta = { ...((object.metadata as Obj | undefined) ?? {}) };
@@ -66,11 +119,34 @@ function forServer(object: Obj): Obj {
   return out;
 }
 
+/**
+ * What kubectl's protobuf body of a generated object holds: no unset structs (`strategy: {}`,
+ * `resources: {}`) and no null timestamps, so the server defaults them as it does for kubectl.
+ */
+function generated(object: Obj): Obj {
+  const clean = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(clean);
+    if (!v || typeof v !== 'object') return v;
+    const out: Obj = {};
+    for (const [key, x] of Object.entries(v as Obj)) {
+      const c = clean(x);
+      if (c === null || (c && typeof c === 'object' && !Array.isArray(c) && !Object.keys(c).length)) continue;
+      out[key] = c;
+    }
+    return out;
+  };
+  return clean(object) as Obj;
+}
+
 /** How `kubectl create <generator>` words a refusal (create_configmap.go, create_secret.go…); namespace's is the server's own. */
 const generatorErrors: Record<string, string> = {
   ConfigMap: 'failed to create configmap: ',
   ServiceAccount: 'failed to create serviceaccount: ',
   Secret: 'failed to create secret ',
+  Deployment: 'failed to create deployment: ',
+  Job: 'failed to create job: ',
+  RoleBinding: 'failed to create rolebinding: ',
+  ClusterRoleBinding: 'failed to create clusterrolebinding: ',
 };
 
 async function create(session: Session, k: Req<'create'>): Promise<K8sResult> {
@@ -80,7 +156,7 @@ async function create(session: Session, k: Req<'create'>): Promise<K8sResult> {
   for (const [i, object] of k.objects.entries()) {
     try {
       const info = await session.resolveKind(String(object.apiVersion), String(object.kind));
-      const created = await session.create(info, forServer(object), { dryRun: k.dryRun === 'server', fieldManager: k.fieldManager });
+      const created = await session.create(info, k.source === 'generator' ? generated(object) : forServer(object), { dryRun: k.dryRun === 'server', fieldManager: k.fieldManager });
       items.push({ object: created, action: 'created', created: true, changed: true });
     } catch (error) {
       // kubectl creates what it can and reports each refusal, naming the file (cmdutil.AddSourceToErr),
@@ -142,7 +218,7 @@ function resolveRef(session: Session, ref: ResourceRef): Promise<ResourceInfo> {
  * a category, which spares the discovery of every group), and a type asked for twice (`pods,po`,
  * `all,pods`) is listed once.
  */
-async function resolveRefs(session: Session, refs: ResourceRef[]): Promise<Array<{ ref: ResourceRef; info: ResourceInfo }>> {
+export async function resolveRefs(session: Session, refs: ResourceRef[]): Promise<Array<{ ref: ResourceRef; info: ResourceInfo }>> {
   const out: Array<{ ref: ResourceRef; info: ResourceInfo }> = [];
   const listed = new Set<string>();
   for (const ref of refs) {
@@ -161,7 +237,7 @@ async function resolveRefs(session: Session, refs: ResourceRef[]): Promise<Array
 const typeKey = (info: ResourceInfo) => `${info.group}/${info.plural}`;
 
 /** List items come without apiVersion and kind; kubectl puts them back. */
-function withType(info: ResourceInfo, item: Obj): Obj {
+export function withType(info: ResourceInfo, item: Obj): Obj {
   return { apiVersion: info.group ? `${info.group}/${info.version}` : info.version, kind: info.kind, ...item };
 }
 
@@ -269,12 +345,13 @@ async function get(session: Session, k: Req<'get'>): Promise<K8sResult> {
       objects.push(...((list.items as Obj[] | undefined) ?? []).map((item) => withType(info, item)));
     }
   }
-  return done({ kind: 'read', objects, list: !single, multipleTypes });
+  // printGeneric: nothing found and --ignore-not-found prints nothing at all (not an empty List).
+  return done({ kind: 'read', objects, list: !single, multipleTypes, ...(k.ignoreNotFound && !objects.length ? { nothing: true } : {}) });
 }
 
 // ---- wait ----
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason instanceof Error ? signal.reason : new K8sError('cancelled'));
     const timer = setTimeout(() => {
@@ -290,7 +367,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Poll intervals: quick at first (a test server answers in milliseconds), then once a second. */
-function* intervals(): Generator<number> {
+export function* intervals(): Generator<number> {
   for (const ms of [100, 200, 400, 700]) yield ms;
   for (;;) yield 1000;
 }

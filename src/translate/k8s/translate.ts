@@ -6,13 +6,14 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import type { Issue, TranslateContext } from '../types.js';
 import { flagBool, flagValue, flagValues, parseArgs, type ParsedArgs } from './args.js';
 import { K8sUsageError, type K8sRuleId } from './errors.js';
 import { JsonPathError, parseJsonPath, relaxedJsonPath } from './jsonpath.js';
-import { displayKind } from './resources.js';
-import type { Connection, K8sCall, K8sRequest, Obj, Output, ResourceRef, Selection, WaitCondition } from './types.js';
+import { generators } from './generators.js';
+import { displayKind, undoTranslated } from './resources.js';
+import type { Connection, ExposeSpec, K8sCall, K8sRequest, Obj, Output, ResourceRef, Selection, WaitCondition } from './types.js';
 import { isReadOnlyCommand } from './vault.js';
 
 /** One problem: where, which rule, the message for `runbook check`, and what kubectl prints for it (see K8sUsageError). */
@@ -81,13 +82,27 @@ class Builder {
         request = this.annotate(verb);
         break;
       case 'get':
-        request = { verb: 'get', selection: this.selection(this.p.positionals, 'get'), output: this.output(['default', 'wide', 'name', 'json', 'yaml']), ignoreNotFound: flagBool(this.p, 'ignore-not-found') };
+        request = { verb: 'get', selection: this.selection(this.p.positionals, 'get'), output: this.output(['default', 'wide', 'name', 'json', 'yaml', 'custom-columns']), ignoreNotFound: flagBool(this.p, 'ignore-not-found') };
         break;
       case 'wait':
         request = { verb: 'wait', selection: this.selection(this.p.positionals, 'wait'), condition: this.waitCondition(), timeoutMs: this.duration('timeout', 30_000) };
         break;
       case 'rollout':
-        request = { verb: 'rollout-status', selection: this.selection(this.p.positionals, 'rollout'), timeoutMs: this.duration('timeout', 0), watch: flagValue(this.p, 'watch')?.value !== 'false' };
+        if (sub === 'restart') request = { verb: 'rollout-restart', selection: this.selection(this.p.positionals, 'rollout restart'), output: this.output(['name', 'json', 'yaml']), fieldManager: this.fieldManager() };
+        else if (sub === 'undo') request = this.rolloutUndo();
+        else request = { verb: 'rollout-status', selection: this.selection(this.p.positionals, 'rollout'), timeoutMs: this.duration('timeout', 0), watch: flagValue(this.p, 'watch')?.value !== 'false' };
+        break;
+      case 'delete':
+        request = this.delete();
+        break;
+      case 'patch':
+        request = this.patch();
+        break;
+      case 'scale':
+        request = this.scale();
+        break;
+      case 'expose':
+        request = this.expose();
         break;
       case 'exec':
         request = this.exec();
@@ -137,11 +152,46 @@ class Builder {
       return { format: name, template, ...(showManagedFields ? { showManagedFields } : {}) };
     }
     if (allowed.includes(name) && name !== 'default' && eq < 0) return { format: name as 'json', ...extra };
+    if ((name === 'custom-columns' || name === 'custom-columns-file') && allowed.includes('custom-columns')) return this.customColumns(name, eq < 0 ? '' : value.slice(eq + 1), o.valueIndex);
     // kubectl's printers: get's human-readable ones (custom-columns, wide) only for get.
     const formats = [...(allowed.includes('wide') ? ['custom-columns', 'custom-columns-file'] : []), 'go-template', 'go-template-file', 'json', 'jsonpath', 'jsonpath-as-json', 'jsonpath-file', 'name', 'template', 'templatefile', ...(allowed.includes('wide') ? ['wide'] : []), 'yaml'];
     const templated = ['custom-columns', 'custom-columns-file', 'go-template', 'go-template-file', 'jsonpath-file', 'template', 'templatefile'];
     if (templated.includes(name)) this.untranslated(o.valueIndex, `\`-o ${name}\` is not translated`);
     return this.bad(o.valueIndex, `Unexpected output format \`${value}\`, expected one of ${formats.join(', ')}`, undefined, `error: unable to match a printer suitable for the output format ${JSON.stringify(value)}, allowed formats are: ${formats.join(',')}`);
+  }
+
+  /** kubectl's custom-columns printer (get/customcolumn.go): `HEADER:.path,…`, or a file of headers and paths. */
+  private customColumns(name: string, spec: string, index: number): Output {
+    const noHeaders = flagBool(this.p, 'no-headers');
+    let pairs: Array<[string, string]>;
+    if (name === 'custom-columns-file') {
+      const full = spec ? this.resolvePath(spec) : undefined;
+      if (!full) {
+        if (this.ctx.planning && spec) return { format: 'custom-columns', columns: [], ...(noHeaders ? { noHeaders } : {}) };
+        return this.bad(index, `error reading template ${spec}, ${spec ? `open ${spec}: no such file or directory` : 'no file given'}`);
+      }
+      const [headers = [], paths = []] = readFileSync(full, 'utf8').split('\n').slice(0, 2).map((l) => l.split(/\s+/).filter(Boolean));
+      if (headers.length !== paths.length) this.bad(index, `error: number of headers (${headers.length}) and field specifications (${paths.length}) don't match`);
+      pairs = headers.map((h, i) => [h, paths[i]!]);
+    } else {
+      if (!spec) this.bad(index, 'error: custom-columns format specified but no custom columns given');
+      pairs = spec.split(',').map((part) => {
+        const colon = part.indexOf(':');
+        if (colon < 0) this.bad(index, `error: unexpected custom-columns spec: ${part}, expected <header>:<json-path-expr>`);
+        return [part.slice(0, colon), part.slice(colon + 1)];
+      });
+    }
+    const columns = pairs.map(([header, expr]) => {
+      let path: string;
+      try {
+        path = relaxedJsonPath(expr);
+      } catch (error) {
+        return this.bad(index, `error: ${(error as Error).message}`);
+      }
+      this.checkTemplate(path, index);
+      return { header, path };
+    });
+    return { format: 'custom-columns', columns, ...(noHeaders ? { noHeaders } : {}) };
   }
 
   private checkTemplate(template: string, index: number): void {
@@ -186,38 +236,48 @@ class Builder {
     const name = nameArg.value;
     // As for namespaces: at run time the server's Invalid answer is what kubectl prints.
     const check = this.ctx.planning && !placeholder(name);
-    if (check && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) this.bad(nameArg.index, `Invalid name \`${name}\`: expected lowercase letters, digits, \`-\` and \`.\` (a DNS-1123 subdomain)`);
-    const meta = (namespaced: boolean) => ({ name, ...(namespaced && conn.namespace ? { namespace: conn.namespace } : {}), creationTimestamp: null });
-    let object: Obj;
-    switch (what) {
-      case 'namespace':
-        if (check && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) this.bad(nameArg.index, `Invalid namespace name \`${name}\`: expected a DNS-1123 label`);
-        object = { kind: 'Namespace', apiVersion: 'v1', metadata: meta(false), spec: {}, status: {} };
-        break;
-      case 'serviceaccount':
-        object = { kind: 'ServiceAccount', apiVersion: 'v1', metadata: meta(true) };
-        break;
-      case 'configmap': {
-        const { data, binaryData } = this.sources('ConfigMap', name, false);
-        object = { kind: 'ConfigMap', apiVersion: 'v1', metadata: meta(true), ...(Object.keys(data).length ? { data } : {}), ...(Object.keys(binaryData).length ? { binaryData } : {}) };
-        break;
-      }
-      case 'secret generic': {
-        const { data } = this.sources('Secret', name, true);
-        const type = flagValue(this.p, 'type');
-        object = { kind: 'Secret', apiVersion: 'v1', metadata: meta(true), ...(Object.keys(data).length ? { data } : {}), ...(typeof type?.value === 'string' && type.value ? { type: type.value } : {}) };
-        break;
-      }
-      default:
-        return this.untranslated(2, `\`kubectl create ${what}\` is not translated`);
-    }
-    return { verb: 'create', objects: [object], source: 'generator', output: this.output(['name', 'json', 'yaml']), fieldManager: this.fieldManager(), ...optional('dryRun', this.dryRun()) };
+    if (check && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) && !['role', 'clusterrole', 'rolebinding', 'clusterrolebinding'].includes(what)) this.bad(nameArg.index, `Invalid name \`${name}\`: expected lowercase letters, digits, \`-\` and \`.\` (a DNS-1123 subdomain)`);
+    if (check && what === 'namespace' && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) this.bad(nameArg.index, `Invalid namespace name \`${name}\`: expected a DNS-1123 label`);
+    const generate = generators[what];
+    if (!generate) return this.untranslated(2, `\`kubectl create ${what}\` is not translated`);
+    const flagIndex = (flag: string) => flagValue(this.p, flag)?.valueIndex ?? nameArg.index;
+    const { object, rbac } = generate({
+      name,
+      ...(conn.namespace ? { namespace: conn.namespace } : {}),
+      str: (flag) => {
+        const v = flagValue(this.p, flag)?.value;
+        return typeof v === 'string' ? v : undefined;
+      },
+      list: (flag, slice) => flagValues(this.p, flag).flatMap((f) => (typeof f.value !== 'string' ? [] : slice ? splitCsv(f.value) : [f.value])),
+      int: (flag) => {
+        const f = flagValue(this.p, flag);
+        if (!f || typeof f.value !== 'string') return undefined;
+        if (!/^-?\d+$/.test(f.value)) {
+          if (placeholder(f.value)) return 0;
+          this.bad(f.valueIndex, `Invalid --${flag} \`${f.value}\`: expected an integer`, undefined, `error: invalid argument "${f.value}" for "--${flag}" flag: strconv.ParseInt: parsing "${f.value}": invalid syntax\nSee 'kubectl create ${what} --help' for usage.`);
+        }
+        return Number(f.value);
+      },
+      command: this.p.command ?? [],
+      sources: (kind, base64) => this.sources(kind, name, base64),
+      readFile: (path) => {
+        const full = this.resolvePath(path);
+        if (full) return readFileSync(full);
+        if (this.ctx.planning) return undefined;
+        return this.bad(flagIndex(path === flagValue(this.p, 'key')?.value ? 'key' : 'cert'), `error: Cannot read file ${path}, open ${path}: no such file or directory`);
+      },
+      planning: !!this.ctx.planning,
+      fail: (message) => this.bad(nameArg.index, message.startsWith('error: ') ? message : `error: ${message}`),
+    });
+    return { verb: 'create', objects: [object], source: 'generator', output: this.output(['name', 'json', 'yaml']), fieldManager: this.fieldManager(), ...optional('dryRun', this.dryRun()), ...(rbac ? { rbac } : {}) };
   }
 
   /** `--from-file=[key=]path` (a directory: each file), `--from-literal=k=v`, `--from-env-file=path`. */
   private sources(kind: string, name: string, base64: boolean): { data: Record<string, string>; binaryData: Record<string, string> } {
     const data: Record<string, string> = {};
     const binaryData: Record<string, string> = {};
+    const envFiles = flagValues(this.p, 'from-env-file');
+    if (envFiles.length && (flagValues(this.p, 'from-file').length || flagValues(this.p, 'from-literal').length)) this.bad(envFiles[0]!.index, 'error: from-env-file cannot be combined with from-file or from-literal');
     const add = (key: string, content: Buffer | string, index: number) => {
       if (!placeholder(key) && !/^[-._a-zA-Z0-9]+$/.test(key)) this.bad(index, `"${key}" is not a valid key name for a ${kind}: a valid config key must consist of alphanumeric characters, '-', '_' or '.'`);
       if (key in data || key in binaryData) this.bad(index, `cannot add key "${key}", another key by that name already exists in ${base64 ? 'data' : 'Data'} for ${kind} "${name}"`);
@@ -429,6 +489,140 @@ class Builder {
     };
   }
 
+  // ---- delete, patch, scale, rollout restart/undo, expose ----
+
+  /** `delete TYPE NAME…`, `-l`, `--all`, `-f FILE|DIR|-` (each object the manifests name). */
+  private delete(): K8sRequest {
+    const o = flagValue(this.p, 'output');
+    if (o && o.value !== 'name' && o.value !== '') this.bad(o.valueIndex, `error: unexpected -o output mode: ${String(o.value)}. We only support '-o name'`);
+    const all = flagBool(this.p, 'all');
+    const labelSelector = flagValue(this.p, 'selector');
+    const fieldSelector = flagValue(this.p, 'field-selector');
+    if (all && labelSelector) this.bad(labelSelector.index, "error: setting 'all' parameter but found a non empty selector. ");
+    if (all && fieldSelector) this.bad(fieldSelector.index, 'error: cannot set --all and --field-selector at the same time');
+    let selection: Selection;
+    if (flagValues(this.p, 'filename').length) {
+      if (this.p.positionals.length) this.bad(this.p.positionals[0]!.index, 'error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well');
+      const objects = this.manifests();
+      selection = { refs: (objects ?? []).map((obj) => ({ type: String(obj.kind), apiVersion: String(obj.apiVersion), name: String((obj.metadata as Obj).name), ...(typeof (obj.metadata as Obj).namespace === 'string' ? { namespace: (obj.metadata as Obj).namespace as string } : {}) })) };
+    } else {
+      selection = this.selection(this.p.positionals, 'delete');
+      if (!selection.refs.some((r) => r.name) && !all && !labelSelector && !fieldSelector) this.bad(this.p.positionals[0]!.index, 'error: resource(s) were provided, but no name was specified');
+    }
+    const cascadeFlag = flagValue(this.p, 'cascade');
+    const cascadeText = cascadeFlag === undefined ? 'background' : cascadeFlag.value === true ? 'background' : cascadeFlag.value;
+    const cascade = ({ background: 'background', true: 'background', foreground: 'foreground', orphan: 'orphan', false: 'orphan' } as const)[cascadeText as 'background'];
+    if (!cascade) this.bad(cascadeFlag!.valueIndex, `error: invalid cascade value (${cascadeText}). Must be "background", "foreground", or "orphan".`);
+    const force = flagBool(this.p, 'force');
+    let gracePeriod = Number(flagValue(this.p, 'grace-period')?.value ?? -1);
+    if (flagBool(this.p, 'now')) {
+      if (gracePeriod !== -1) this.bad(flagValue(this.p, 'now')!.index, 'error: --now and --grace-period cannot be specified together');
+      gracePeriod = 1;
+    }
+    if (gracePeriod === 0 && !force) gracePeriod = 1;
+    if (force && gracePeriod < 0) gracePeriod = 0;
+    if (force && gracePeriod > 0) this.bad(flagValue(this.p, 'force')!.index, 'error: --force and --grace-period greater than 0 cannot be specified together');
+    const ignoreFlag = flagValue(this.p, 'ignore-not-found');
+    // --all and selectors ignore missing objects unless told otherwise (delete.go Complete).
+    const ignoreNotFound = ignoreFlag ? flagBool(this.p, 'ignore-not-found') : all || !!labelSelector || !!fieldSelector;
+    return {
+      verb: 'delete', selection: { ...selection, ...(all ? { all } : {}), ...(typeof labelSelector?.value === 'string' ? { labelSelector: labelSelector.value } : {}), ...(typeof fieldSelector?.value === 'string' ? { fieldSelector: fieldSelector.value } : {}) },
+      ignoreNotFound, wait: flagValue(this.p, 'wait')?.value !== 'false', timeoutMs: this.duration('timeout', 0), cascade, force, ...(gracePeriod >= 0 ? { gracePeriod } : {}),
+      output: o?.value === 'name' ? { format: 'name' } : { format: 'default' }, ...optional('dryRun', this.dryRun()),
+    };
+  }
+
+  /** `patch TYPE NAME -p PATCH|--patch-file FILE [--type strategic|merge|json]`: the patch read as YAML or JSON. */
+  private patch(): K8sRequest {
+    const inline = flagValue(this.p, 'patch');
+    const file = flagValue(this.p, 'patch-file');
+    if (inline && file) this.bad(file.index, 'error: cannot specify --patch and --patch-file together');
+    if (!inline && !file) this.bad(this.argv.length - 1, 'error: must specify --patch or --patch-file containing the contents of the patch');
+    const typeFlag = flagValue(this.p, 'type');
+    const patchType = String(typeFlag?.value ?? 'strategic').toLowerCase();
+    if (!['json', 'merge', 'strategic'].includes(patchType)) this.bad(typeFlag!.valueIndex, `error: --type must be one of [json merge strategic], not ${JSON.stringify(String(typeFlag!.value))}`);
+    let text: string;
+    if (file && isStdin(String(file.value))) text = this.stdinOrPlaceholder(file.valueIndex, `--patch-file=${String(file.value)}`);
+    else if (file) {
+      const full = this.resolvePath(String(file.value));
+      if (!full) {
+        if (this.ctx.planning) text = '{}';
+        else this.bad(file.valueIndex, `error: unable to read patch file: open ${String(file.value)}: no such file or directory`);
+      }
+      text ??= readFileSync(full!, 'utf8');
+    } else text = String(inline!.value);
+    let patch: unknown;
+    let invalid: string | undefined;
+    if (/^\s*\{/.test(text)) {
+      // yaml.ToJSON hands what starts like JSON to the server as it is: a malformed one is the server's to refuse.
+      try {
+        patch = JSON.parse(text);
+      } catch (error) {
+        if (this.ctx.planning && placeholder(text)) patch = {};
+        else invalid = (error as Error).message;
+      }
+    } else {
+      try {
+        patch = parseYaml(text, { version: '1.1' });
+      } catch (error) {
+        if (this.ctx.planning && placeholder(text)) patch = {};
+        else this.bad((file ?? inline)!.valueIndex, `error: unable to parse ${JSON.stringify(inline ? text : '')}: ${(error as Error).message.split('\n')[0]}`);
+      }
+    }
+    const selection = this.selection(this.p.positionals, 'patch');
+    if (!selection.refs.some((r) => r.name)) this.bad(this.p.positionals[0]!.index, 'error: resource(s) were provided, but no name was specified');
+    const dryRun = this.dryRun();
+    // A client-side dry run of a strategic merge patch needs the types' patch strategies: the real kubectl has them.
+    if (dryRun === 'client' && patchType === 'strategic') this.untranslated(typeFlag?.valueIndex ?? 1, '`kubectl patch --dry-run=client` of a strategic merge patch is not translated');
+    const subresource = flagValue(this.p, 'subresource');
+    return {
+      verb: 'patch', selection, patchType: patchType as 'strategic', patch, output: this.output(['name', 'json', 'yaml']), fieldManager: this.fieldManager(), ...optional('dryRun', dryRun), ...optional('invalid', invalid),
+      ...(typeof subresource?.value === 'string' && subresource.value ? { subresource: subresource.value } : {}),
+    };
+  }
+
+  /** `scale TYPE NAME --replicas=N [--current-replicas=M] [--resource-version=V]`, or `-l`/`--all`. */
+  private scale(): K8sRequest {
+    const replicas = flagValue(this.p, 'replicas');
+    if (!replicas) this.bad(this.argv.length - 1, 'error: required flag(s) "replicas" not set', undefined, 'error: required flag(s) "replicas" not set');
+    const n = Number(replicas.value);
+    if (n < 0) this.bad(replicas.valueIndex, 'error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
+    const current = Number(flagValue(this.p, 'current-replicas')?.value ?? -1);
+    if (current < -1) this.bad(flagValue(this.p, 'current-replicas')!.valueIndex, 'error: The --current-replicas must specify an integer of -1 or greater');
+    const selection = this.selection(this.p.positionals, 'scale');
+    if (!selection.refs.some((r) => r.name) && !selection.all && !selection.labelSelector) this.bad(this.p.positionals[0]!.index, 'error: resource(s) were provided, but no name was specified');
+    const rv = flagValue(this.p, 'resource-version');
+    return {
+      verb: 'scale', selection, replicas: placeholder(String(replicas.value)) ? 0 : n, currentReplicas: current, timeoutMs: this.duration('timeout', 0), output: this.output(['name', 'json', 'yaml']),
+      ...(typeof rv?.value === 'string' && rv.value ? { resourceVersion: rv.value } : {}), ...optional('dryRun', this.dryRun()),
+    };
+  }
+
+  private rolloutUndo(): K8sRequest {
+    const kinds = this.p.positionals.map((w) => w.value.split('/')[0]!);
+    if (kinds.some((t) => !undoTranslated(t))) this.untranslated(this.p.positionals[0]!.index, '`kubectl rollout undo` of a StatefulSet or DaemonSet is not translated');
+    if (this.dryRun() === 'client') this.untranslated(flagValue(this.p, 'dry-run')!.index, '`kubectl rollout undo --dry-run=client` is not translated');
+    const to = Number(flagValue(this.p, 'to-revision')?.value ?? 0);
+    return { verb: 'rollout-undo', selection: this.selection(this.p.positionals, 'rollout undo'), toRevision: to, output: this.output(['name', 'json', 'yaml']), ...optional('dryRun', this.dryRun()) };
+  }
+
+  /** `expose TYPE NAME [--port] [--target-port] [--name] [--type] …`: a Service for the object. */
+  private expose(): K8sRequest {
+    const selection = this.selection(this.p.positionals, 'expose');
+    if (!selection.refs.some((r) => r.name)) this.bad(this.p.positionals[0]!.index, 'error: resource(s) were provided, but no name was specified');
+    const spec: ExposeSpec = {};
+    const keys: Array<[keyof ExposeSpec, string]> = [
+      ['name', 'name'], ['port', 'port'], ['protocol', 'protocol'], ['targetPort', 'target-port'], ['type', 'type'], ['selector', 'selector'], ['labels', 'labels'],
+      ['externalIP', 'external-ip'], ['loadBalancerIP', 'load-balancer-ip'], ['sessionAffinity', 'session-affinity'], ['clusterIP', 'cluster-ip'],
+    ];
+    for (const [key, flag] of keys) {
+      const v = flagValue(this.p, flag)?.value;
+      if (typeof v === 'string' && v) spec[key] = v;
+    }
+    if (spec.type && !['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'].includes(spec.type)) this.bad(flagValue(this.p, 'type')!.valueIndex, `error: invalid service type "${spec.type}", expected one of ClusterIP, NodePort, LoadBalancer, ExternalName`, undefined, `error: cannot expose a Service of type "${spec.type}"`);
+    return { verb: 'expose', selection, expose: spec, output: this.output(['name', 'json', 'yaml']), fieldManager: this.fieldManager(), ...optional('dryRun', this.dryRun()) };
+  }
+
   // ---- wait ----
 
   private waitCondition(): WaitCondition {
@@ -483,9 +677,16 @@ class Builder {
 }
 
 /** What kubectl prints when a verb is given no resource (annotate and label say it their own way, as the builder does). */
+const mustProvide = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 const noResource: Record<string, string | undefined> = {
+  delete: mustProvide,
+  expose: mustProvide,
+  patch: mustProvide,
+  scale: mustProvide,
   get: 'You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse "kubectl explain <resource>" for a detailed description of that resource (e.g. kubectl explain pods).\nSee \'kubectl get -h\' for help and examples',
   rollout: 'error: required resource not specified',
+  'rollout restart': 'error: required resource not specified',
+  'rollout undo': 'error: required resource not specified',
   wait: "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
 };
 
@@ -502,6 +703,30 @@ export function validateCall(argv: string[], context: TranslateContext): Issue[]
   // What kubectl accepts but the translator does not reproduce runs as the real kubectl: a warning at most.
   buildCall(argv, context, parseArgs(argv), (argIndex, ruleId, message, note) => issues.push({ argIndex, ruleId, message, severity: ruleId === 'k8s-not-translated' ? 'warning' : 'error', ...(note ? { note } : {}) }));
   return issues;
+}
+
+/** pflag's StringSlice value: one CSV record (`a,b`, `"a,b",c`); an empty value is no element. */
+export function splitCsv(value: string): string[] {
+  if (value === '') return [];
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if (quoted) {
+      if (c === '"' && value[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cur += c;
+    } else if (c === '"' && cur === '') quoted = true;
+    else if (c === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  out.push(cur);
+  return out;
 }
 
 /** `{.status.conditions[?(@.type=="Ready")].status}=True` -> expression, value (the `=` outside braces and quotes). */
@@ -589,6 +814,7 @@ export function parseManifests(text: string, file: string): Obj[] {
 
 const verbOperation: Record<K8sRequest['verb'], string> = {
   create: 'K8s.Create', apply: 'K8s.ServerSideApply', annotate: 'K8s.Annotate', label: 'K8s.Label', get: 'K8s.Get', wait: 'K8s.Wait', 'rollout-status': 'K8s.RolloutStatus', exec: 'K8s.Exec',
+  delete: 'K8s.Delete', patch: 'K8s.Patch', scale: 'K8s.Scale', 'rollout-restart': 'K8s.RolloutRestart', 'rollout-undo': 'K8s.RolloutUndo', expose: 'K8s.Expose',
 };
 
 function where(namespace: string | undefined, name: string): string {
@@ -622,6 +848,7 @@ function selectionDisplay(s: Selection, conn: Connection): string {
 
 function outputDisplay(o: Output): string {
   if (o.format === 'default') return '';
+  if (o.format === 'custom-columns') return ` -o custom-columns=${o.columns.map((c) => `${c.header}:${c.path}`).join(',')}`;
   if (o.format === 'jsonpath' || o.format === 'jsonpath-as-json') return ` -o ${o.format}=${o.template}`;
   return ` -o ${o.format}`;
 }
@@ -637,6 +864,8 @@ function conditionDisplay(c: WaitCondition): string {
   }
 }
 
+const dryRunDisplay = (d: 'client' | 'server' | undefined) => (d ? ` (dry run${d === 'server' ? ', server' : ''})` : '');
+
 function formatMs(ms: number): string {
   if (ms % 3_600_000 === 0 && ms) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0 && ms) return `${ms / 60_000}m`;
@@ -646,6 +875,13 @@ function formatMs(ms: number): string {
 /** Secret values never reach plans: the input shown has them masked. */
 function maskSecrets(objects: Obj[] | null): Obj[] | null {
   return objects?.map((o) => (o.kind === 'Secret' ? { ...o, ...(o.data ? { data: Object.fromEntries(Object.keys(o.data as Obj).map((k) => [k, '***'])) } : {}), ...(o.stringData ? { stringData: Object.fromEntries(Object.keys(o.stringData as Obj).map((k) => [k, '***'])) } : {}) } : o)) ?? null;
+}
+
+/** Every string of a patch replaced by `***` (keys and structure kept). */
+function maskLeaves(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(maskLeaves);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([key, x]) => [key, key === 'op' || key === 'path' ? x : maskLeaves(x)]));
+  return typeof v === 'string' ? '***' : v;
 }
 
 /** Plans show the selection as resolved; how a ref was typed (slashForm) only matters when it is sent. */
@@ -686,6 +922,40 @@ export function describe(k8s: K8sCall['k8s']): K8sCall {
     case 'rollout-status':
       body = selectionDisplay(k8s.selection, conn);
       mutating = false;
+      input = withoutForm(k8s);
+      break;
+    case 'delete':
+      body = selectionDisplay(k8s.selection, conn) + (k8s.ignoreNotFound ? ' --ignore-not-found' : '') + dryRunDisplay(k8s.dryRun);
+      mutating = !k8s.dryRun;
+      input = withoutForm(k8s);
+      break;
+    case 'patch': {
+      // A patch of a Secret carries its values: plans show where they go, not what they are.
+      const secret = k8s.selection.refs.some((r) => displayKind(r.type) === 'Secret');
+      const shown = secret ? maskLeaves(k8s.patch) : k8s.patch;
+      body = `${selectionDisplay(k8s.selection, conn)} --type ${k8s.patchType} ${JSON.stringify(shown)}${dryRunDisplay(k8s.dryRun)}`;
+      mutating = !k8s.dryRun;
+      input = withoutForm({ ...k8s, patch: shown });
+      break;
+    }
+    case 'scale':
+      body = `${selectionDisplay(k8s.selection, conn)} --replicas=${k8s.replicas}${k8s.currentReplicas >= 0 ? ` --current-replicas=${k8s.currentReplicas}` : ''}${dryRunDisplay(k8s.dryRun)}`;
+      mutating = !k8s.dryRun;
+      input = withoutForm(k8s);
+      break;
+    case 'rollout-restart':
+      body = selectionDisplay(k8s.selection, conn);
+      mutating = true;
+      input = withoutForm(k8s);
+      break;
+    case 'rollout-undo':
+      body = `${selectionDisplay(k8s.selection, conn)}${k8s.toRevision ? ` --to-revision=${k8s.toRevision}` : ''}${dryRunDisplay(k8s.dryRun)}`;
+      mutating = !k8s.dryRun;
+      input = withoutForm(k8s);
+      break;
+    case 'expose':
+      body = `${selectionDisplay(k8s.selection, conn)} as Service ${where(conn.namespace, k8s.expose.name ?? k8s.selection.refs[0]?.name ?? '')}${k8s.expose.port ? ` port ${k8s.expose.port}` : ''}${dryRunDisplay(k8s.dryRun)}`;
+      mutating = !k8s.dryRun;
       input = withoutForm(k8s);
       break;
     case 'exec': {

@@ -1,7 +1,9 @@
 /**
  * kubectl as typed @kubernetes/client-node calls. Generic over kinds (KubernetesObjectApi plus
- * discovery); verbs: create (namespace, serviceaccount, configmap, secret generic, -f), apply
- * (server-side apply), annotate, label, get, wait, rollout status, exec. Anything else (port-forward,
+ * discovery); verbs: create (-f and the generators: namespace, serviceaccount, configmap, secret
+ * generic|tls|docker-registry, deployment, job, role, rolebinding, clusterrole, clusterrolebinding),
+ * apply (server-side apply; -k runs as the real kubectl, which embeds kustomize), annotate, label,
+ * get, wait, delete, patch, scale, expose, rollout status|restart|undo, exec. Anything else (port-forward,
  * logs, plugins, flags this translator does not handle, help text) runs as the real kubectl through
  * the shell: `handles` is false for it, and translating it anyway fails with an error
  * `isUntranslatable` recognizes. What kubectl itself would refuse is translated into that refusal:
@@ -14,6 +16,7 @@ import { adoption } from './adopt.js';
 import { flagBool, flagValues, isKnownVerb, parseArgs } from './args.js';
 import { isAlreadyExists, isRetryable, isUntranslatable, kubectlFailure } from './errors.js';
 import { formatResult } from './format.js';
+import { undoTranslated } from './resources.js';
 import { sendK8s } from './send.js';
 import { buildCall, isStdin, validateCall } from './translate.js';
 import type { K8sCall, K8sResult, Obj } from './types.js';
@@ -46,9 +49,11 @@ export const translator: K8sTranslator = {
     if (files.some((f) => typeof f.value === 'string' && /^https?:\/\//.test(f.value))) return false;
     // exec into a pod picked from a deployment/statefulset: kubectl's own choice of pod.
     if (verb === 'exec' && parsed.positionals[0]?.value.includes('/') && !/^(pods?|po)\//i.test(parsed.positionals[0].value)) return false;
-    // Output formats this translator does not print (custom-columns, go-template).
+    // Output formats this translator does not print (go-template).
     const o = parsed.flags.get('output')?.at(-1)?.value;
-    if (typeof o === 'string' && /^(custom-columns|custom-columns-file|go-template|go-template-file|jsonpath-file|template|templatefile)(=|$)/.test(o)) return false;
+    if (typeof o === 'string' && /^(go-template|go-template-file|jsonpath-file|template|templatefile)(=|$)/.test(o)) return false;
+    // rollout undo of a StatefulSet or DaemonSet (ControllerRevisions): the real kubectl's.
+    if (verb === 'rollout' && parsed.path[1] === 'undo' && parsed.positionals.some((p) => !undoTranslated(p.value.split('/')[0]!))) return false;
     return true;
   },
   async translate(argv, context) {
@@ -75,7 +80,7 @@ export const translator: K8sTranslator = {
   readsStdin,
   stderrOf(result) {
     const r = result as K8sResult | undefined;
-    if (r?.kind === 'read') return r.stderr ?? '';
+    if (r?.kind === 'read' || r?.kind === 'written') return r.stderr ?? '';
     if (r?.kind === 'exec') return r.stderr;
     return '';
   },
@@ -83,7 +88,8 @@ export const translator: K8sTranslator = {
 
 /**
  * Whether the command reads its stdin: manifests from `-f -` or `-f /dev/stdin` (any verb: the real
- * kubectl reads them too), `--from-file=[key=]/dev/stdin`, `--from-env-file=/dev/stdin`, `exec -i`.
+ * kubectl reads them too), `--from-file=[key=]/dev/stdin`, `--from-env-file=/dev/stdin`,
+ * `patch --patch-file=/dev/stdin`, `exec -i`.
  */
 export function readsStdin(argv: string[]): boolean {
   if (argv[0] !== 'kubectl') return false;
@@ -91,7 +97,7 @@ export function readsStdin(argv: string[]): boolean {
   // Verbs the real kubectl runs have no flag table here: read their words as pflag would.
   if (p.unsupported.length || p.issues.length) return rawReadsStdin(argv);
   if (p.path[0] === 'exec') return flagBool(p, 'stdin');
-  if (flagValues(p, 'filename').some((f) => typeof f.value === 'string' && isStdin(f.value))) return true;
+  if ([...flagValues(p, 'filename'), ...flagValues(p, 'patch-file')].some((f) => typeof f.value === 'string' && isStdin(f.value))) return true;
   const sourcePath = (spec: string) => spec.slice(spec.indexOf('=') + 1);
   return [...flagValues(p, 'from-file'), ...flagValues(p, 'from-env-file')].some((f) => typeof f.value === 'string' && sourcePath(f.value) === '/dev/stdin');
 }
@@ -120,11 +126,22 @@ export function secretsOf(result: unknown, call: K8sCall): string[] {
       if (typeof v !== 'string' || !v) continue;
       out.push(v);
       const decoded = Buffer.from(v, 'base64').toString('utf8');
-      if (decoded && !decoded.includes('\uFFFD')) out.push(decoded);
+      if (decoded && !decoded.includes('\uFFFD')) out.push(decoded, ...registryCredentials(decoded));
     }
     for (const v of Object.values((o.stringData as Obj | undefined) ?? {})) if (typeof v === 'string' && v) out.push(v);
   }
   return out;
+}
+
+/** The passwords and auth strings of a `.dockerconfigjson` (`create secret docker-registry`), each a secret by itself. */
+function registryCredentials(text: string): string[] {
+  if (!text.startsWith('{"auths"')) return [];
+  try {
+    const auths = (JSON.parse(text) as { auths?: Record<string, { password?: string; auth?: string }> }).auths ?? {};
+    return Object.values(auths).flatMap((e) => [e.password, e.auth, e.auth ? Buffer.from(e.auth, 'base64').toString('utf8') : undefined]).filter((x): x is string => !!x);
+  } catch {
+    return [];
+  }
 }
 
 const interactive = new Set(['exec', 'attach', 'run', 'debug']);

@@ -55,11 +55,14 @@ describe('kubectl create', () => {
   });
 
   it('creates a ConfigMap from files, a directory, literals and an env file', async () => {
-    const { stdout } = await c.run(['create', 'configmap', 'vault-config', '-n', 'vault', '--from-file=vault.hcl', '--from-file=seal=seal.hcl', '--from-file=conf.d', '--from-literal=mode=ha', '--from-env-file=app.env', '--from-file=bin.dat']);
+    const { stdout } = await c.run(['create', 'configmap', 'vault-config', '-n', 'vault', '--from-file=vault.hcl', '--from-file=seal=seal.hcl', '--from-file=conf.d', '--from-literal=mode=ha', '--from-file=bin.dat']);
     expect(stdout).toBe('configmap/vault-config created\n');
     const cm = c.server.state.get('configmaps', 'vault', 'vault-config')!;
-    expect(cm.data).toEqual({ 'vault.hcl': 'ui = true\n', seal: 'seal "awskms" {\n  kms_key_id = "k"\n}\n', 'a.hcl': 'a = 1\n', 'b.hcl': 'b = 2\n', mode: 'ha', A: '1', B: 'two words' });
+    expect(cm.data).toEqual({ 'vault.hcl': 'ui = true\n', seal: 'seal "awskms" {\n  kms_key_id = "k"\n}\n', 'a.hcl': 'a = 1\n', 'b.hcl': 'b = 2\n', mode: 'ha' });
     expect(cm.binaryData).toEqual({ 'bin.dat': Buffer.from([0xff, 0xfe, 0x00, 0x01]).toString('base64') });
+    // An env file stands alone (kubectl: "from-env-file cannot be combined with from-file or from-literal").
+    await c.run(['create', 'configmap', 'vault-env', '-n', 'vault', '--from-env-file=app.env']);
+    expect(c.server.state.get('configmaps', 'vault', 'vault-env')!.data).toEqual({ A: '1', B: 'two words' });
   });
 
   for (const argv of [

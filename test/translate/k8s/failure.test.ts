@@ -129,7 +129,7 @@ describe('no translation vs a refusal', () => {
   };
 
   it('what kubectl does but the translator does not is "no translation", and handles() says so first', async () => {
-    for (const argv of [['create', 'deployment', 'web', '--image=nginx'], ['get', 'pods', '-o', 'custom-columns=NAME:.metadata.name'], ['exec', 'deploy/web', '--', 'ls'], ['apply', '-f', 'https://example.com/x.yaml'], ['rollout']]) {
+    for (const argv of [['create', 'cronjob', 'c', '--image=nginx', '--schedule=@daily'], ['get', 'pods', '-o', 'go-template={{.kind}}'], ['exec', 'deploy/web', '--', 'ls'], ['apply', '-f', 'https://example.com/x.yaml'], ['apply', '-k', 'overlays/prod'], ['rollout']]) {
       expect(translator.handles(['kubectl', ...argv]), argv.join(' ')).toBe(false);
       expect(await untranslatable(argv), argv.join(' ')).toBe(true);
     }
@@ -143,7 +143,7 @@ describe('no translation vs a refusal', () => {
   });
 
   it('runbook check warns at most about a valid command it does not translate', async () => {
-    const issues = await translator.validate(['kubectl', 'create', 'deployment', 'web', '--image=nginx'], { cwd: c.cwd, planning: true });
+    const issues = await translator.validate(['kubectl', 'create', 'cronjob', 'c', '--image=nginx', '--schedule=@daily'], { cwd: c.cwd, planning: true });
     expect(issues.every((i) => i.severity === 'warning')).toBe(true);
     const format = await translator.validate(['kubectl', 'get', 'pods', '-o', 'go-template={{.kind}}'], { cwd: c.cwd, planning: true });
     expect(format).toEqual([expect.objectContaining({ ruleId: 'k8s-not-translated', severity: 'warning' })]);

@@ -77,8 +77,9 @@ describe('kubectl get all (categories from discovery)', () => {
   it('asks for each type the category names, in discovery order', async () => {
     const { stdout } = await c.run(['get', 'all', '-A', '-o', 'name']);
     // Core v1 first (sorted by resource name, as kube-apiserver lists them), then apps, autoscaling, batch.
+    // Pods: the StatefulSet's two, the Deployment's ReplicaSet's and the other ReplicaSet's.
     expect(stdout.split('\n').filter(Boolean).map((n) => n.split('/')[0])).toEqual([
-      'pod', 'pod', 'replicationcontroller', 'service', 'daemonset.apps', 'deployment.apps', 'replicaset.apps', 'statefulset.apps',
+      'pod', 'pod', 'pod', 'pod', 'replicationcontroller', 'service', 'daemonset.apps', 'deployment.apps', 'replicaset.apps', 'replicaset.apps', 'statefulset.apps',
       'horizontalpodautoscaler.autoscaling', 'cronjob.batch', 'job.batch',
     ]);
   });

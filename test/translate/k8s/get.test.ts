@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { K8sApiError, K8sError } from '../../../src/translate/k8s/errors.js';
-import { hasKubectl, testCluster, type TestCluster } from './support.js';
+import { expectSame, hasKubectl, testCluster, type TestCluster } from './support.js';
 
 let c: TestCluster;
 
@@ -22,6 +22,8 @@ beforeAll(async () => {
     },
   });
   s.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'vault-internal', namespace: 'vault' }, spec: { clusterIP: 'None', selector: { 'app.kubernetes.io/name': 'vault' }, ports: [{ name: 'http', port: 8200 }] } });
+  s.create({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'vault', namespace: 'vault' }, spec: { ingressClassName: 'nginx', rules: [{ host: 'vault.example.test', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'vault-internal', port: { number: 8200 } } } }] } }], tls: [{ hosts: ['vault.example.test'], secretName: 'vault-tls' }] } });
+  s.create({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' }, spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'widgets', singular: 'widget', kind: 'Widget' }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }] } });
   await s.waitFor('pods', 'vault', 'vault-1', (p) => p?.status?.phase === 'Running');
 });
 
@@ -52,6 +54,9 @@ describe('kubectl get', () => {
     ['sts', 'vault', '-n', 'vault', '-o', 'jsonpath={.nope}'],
     ['sts', 'vault', '-n', 'vault', '-o', 'jsonpath-as-json={.spec.replicas}'],
     ['ns', 'vault', '-o', 'jsonpath={.metadata.name}{"\\n"}{.status}'],
+    ['ingress', 'vault', '-n', 'vault', '-o', 'yaml'],
+    ['crd', 'widgets.example.com', '-o', 'jsonpath={.status.conditions[?(@.type=="Established")].status}'],
+    ['nodes', '-o', 'name'],
   ];
   for (const argv of same) {
     it.skipIf(!hasKubectl)(`prints what kubectl prints: get ${argv.join(' ')}`, async () => {
@@ -61,7 +66,33 @@ describe('kubectl get', () => {
     });
   }
 
-  for (const argv of [['pods', '-n', 'vault'], ['sts,pods,svc', '-n', 'vault'], ['sa', '-n', 'vault', '--no-headers'], ['cm', '-A'], ['sa', 'vault', '-n', 'vault', '--show-labels']]) {
+  for (const argv of [
+    ['pods', '-n', 'vault', '-o', 'custom-columns=NAME:.metadata.name,PHASE:.status.phase,IMAGES:.spec.containers[*].image'],
+    ['sts', 'vault', '-n', 'vault', '-o', 'custom-columns=NAME:.metadata.name,LABELS:.metadata.labels,REPLICAS:{.spec.replicas},MISSING:.nope'],
+    ['pods', '-n', 'vault', '-o', 'custom-columns=NAME:metadata.name,PORTS:.spec.containers[0].ports', '--no-headers'],
+    ['sts,svc', '-n', 'vault', '-o', 'custom-columns=KIND:.kind,NAME:.metadata.name'],
+    ['cm', 'nothing-here', '-n', 'vault', '--ignore-not-found', '-o', 'custom-columns=NAME:.metadata.name'],
+    ['pods', '-l', 'app=none', '-n', 'vault', '-o', 'custom-columns=NAME:.metadata.name'],
+    ['pods', '-l', 'app=none', '-n', 'vault', '--ignore-not-found', '-o', 'json'],
+    ['sa', '-n', 'vault', '-o', 'custom-columns-file=COLUMNS'],
+  ]) {
+    it.skipIf(!hasKubectl)(`prints kubectl's custom columns: get ${argv.join(' ')}`, async () => {
+      const words = argv.map((a) => a.replace('COLUMNS', c.file('columns.txt', 'NAME   ROLE\n.metadata.name   .metadata.annotations.eks\\.amazonaws\\.com/role-arn\n')));
+      const [ours, theirs] = await Promise.all([c.relay(['get', ...words]), c.real(['get', ...words])]);
+      expectSame(ours, theirs, undefined, words.join(' '));
+      expect(theirs.code, theirs.stderr).toBe(0);
+    });
+  }
+
+  for (const argv of [['get', 'pods', '-o', 'custom-columns='], ['get', 'pods', '-o', 'custom-columns=NAME'], ['get', 'pods', '-o', 'custom-columns=NAME:{.metadata.name'], ['get', 'pods', '-o', 'custom-columns-file=/nonexistent']]) {
+    it.skipIf(!hasKubectl)(`refuses what kubectl refuses: ${argv.join(' ')}`, async () => {
+      const [ours, theirs] = [await c.relay(argv), await c.real(argv)];
+      expectSame(ours, theirs, undefined, argv.join(' '));
+      expect(ours.code).toBe(1);
+    });
+  }
+
+  for (const argv of [['ing', '-n', 'vault'], ['crds'], ['pods', '-n', 'vault', '-o', 'wide'], ['nodes'], ['nodes', '-o', 'wide'], ['sts', '-n', 'vault', '-o', 'wide'], ['svc', '-n', 'vault', '-o', 'wide'], ['pods', '-n', 'vault'], ['sts,pods,svc', '-n', 'vault'], ['sa', '-n', 'vault', '--no-headers'], ['cm', '-A'], ['sa', 'vault', '-n', 'vault', '--show-labels']]) {
     it.skipIf(!hasKubectl)(`prints kubectl's table: get ${argv.join(' ')}`, async () => {
       const [ours, theirs] = await Promise.all([c.run(['get', ...argv]), c.real(['get', ...argv])]);
       expect(theirs.code, theirs.stderr).toBe(0);

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { expect } from 'vitest';
 import { translator } from '../../../src/translate/k8s/translator.js';
 import type { K8sCall } from '../../../src/translate/k8s/types.js';
 import { kubeconfig, kubectl, startKubernetes, type KubernetesOptions, type KubernetesServer } from '../../servers/kubernetes.js';
@@ -96,4 +97,28 @@ export async function testCluster(options: KubernetesOptions & { namespace?: str
       rmSync(dirname(config), { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The kind of failure a stderr tells: '' (none), `Error from server (Reason)`, `error` (kubectl's own),
+ * `Error` (a flag it could not parse), or the whole first line for anything else.
+ */
+export function stderrClass(stderr: string): string {
+  // client-go's own log lines (a watch cut short at --timeout) are noise beside kubectl's error.
+  const lines = stderr.split('\n').filter((l) => !/^[EWI]\d{4} [\d:.]+ +\d+ (?!run\.go)[\w.]+:\d+\]/.test(l));
+  if (!lines.join('')) return '';
+  const first = lines[0]!;
+  const server = /^Error from server \(([A-Za-z]+)\)/.exec(first);
+  if (server) return `Error from server (${server[1]})`;
+  if (first.startsWith('error: ')) return 'error';
+  if (first.startsWith('Error: ')) return 'Error';
+  // klog's `E1202 14:19:06.335226 8308 run.go:72] "command failed" err="…"` is kubectl's own error too.
+  if (/^E\d{4} [\d:.]+ +\d+ run\.go:\d+\] "command failed"/.test(first)) return 'error';
+  return first;
+}
+
+/** The engine's answer and the real kubectl's agree: stdout (after `normalize`), the class of stderr, the exit status. */
+export function expectSame(ours: Relayed, theirs: Relayed, normalize: (s: string) => string = (s) => s, what = ''): void {
+  const view = (r: Relayed) => ({ stdout: normalize(r.stdout), stderr: stderrClass(r.stderr), code: r.code });
+  expect(view(ours), `${what}\nengine stderr: ${ours.stderr}\nkubectl stderr: ${theirs.stderr}`).toEqual(view(theirs));
 }

@@ -24,9 +24,9 @@ describe('handles', () => {
 
   it('leaves the rest to the real kubectl', () => {
     for (const argv of [
-      'port-forward svc/vault 8200', 'logs vault-0', 'delete pod vault-0', 'get pods -w', 'get pods -o custom-columns=NAME:.metadata.name',
-      'apply -k overlays/prod', 'apply -f https://example.com/x.yaml', 'create deployment web --image=nginx', 'create secret tls t --cert=c --key=k',
-      'rollout restart sts/vault', 'exec deploy/web -- ls', 'get --raw /healthz', 'get pods --token=abc', 'version', 'get pods --help', '',
+      'port-forward svc/vault 8200', 'logs vault-0', 'delete -k overlays/prod', 'get pods -w', 'get pods -o go-template={{.kind}}',
+      'apply -k overlays/prod', 'apply -f https://example.com/x.yaml', 'create cronjob c --image=nginx --schedule=@daily', 'create secret tls t --cert=c --key=k --append-hash',
+      'rollout undo sts/vault', 'rollout history deploy/web', 'patch deploy web --local -p {}', 'exec deploy/web -- ls', 'get --raw /healthz', 'get pods --token=abc', 'version', 'get pods --help', '',
     ]) expect(translator.handles(['kubectl', ...argv.split(' ').filter(Boolean)]), argv).toBe(false);
     expect(translator.handles(['helm', 'install'])).toBe(false);
   });
