@@ -66,7 +66,7 @@ export async function routeCall(request: CallRequest, ctx: RouteContext, record:
   const { argv } = request;
   const translator = await translatorFor(argv);
   if (!translator) return fallback(request, ctx, warned, 'has no SDK translation');
-  const stdin = translator.readsStdin?.(argv) ? (await request.readStdin()).toString('utf8') : undefined;
+  const stdin = (await translator.readsStdin?.(argv)) ? (await request.readStdin()).toString('utf8') : undefined;
   let call: Call;
   try {
     call = await translator.translate(argv, { cwd: request.cwd, fallbackDirs: ctx.fallbackDirs, env: request.env, ...(stdin !== undefined ? { stdin } : {}) });

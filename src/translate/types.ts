@@ -95,7 +95,7 @@ export interface Translator<C extends Call = Call> {
    */
   isUntranslatable?(error: unknown): boolean;
   /** Whether the command reads its stdin (`-f -`, `file:///dev/stdin`): the session hands it over only then. */
-  readsStdin?(argv: string[]): boolean;
+  readsStdin?(argv: string[]): boolean | Promise<boolean>;
   /** How to find what a creating call would duplicate (see engine/send.ts). */
   adoption?: AdoptionTable<C>;
   /**

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { adopted, unlessNotFound, updated } from '../adopt.js';
 import type { AdoptResult, AdoptionContext, AdoptionTable } from '../types.js';
 import { isNotFound } from './index.js';
+import { attachView, CLI_VIEW, type CliView } from './output.js';
 import type { AwsCall } from './call.js';
 import type { AwsTranslatedCall } from './translator.js';
 
@@ -212,4 +213,269 @@ export const adoption: AdoptionTable<AwsTranslatedCall> = {
     const found = await orUndefined(aws(ctx, call, 'eks', 'describe-cluster', '--name', String(input(call).name)));
     return found && adopted(found, `cluster ${input(call).name} exists`);
   },
+
+  // The default client set's creates. "On conflict" entries (listed in translator.ts's
+  // adoptOnConflict) run only after the service refuses the duplicate; the others are looked up first,
+  // because the service takes a second one of the same name (or moto does, where AWS would refuse).
+
+  /** On conflict (RepositoryAlreadyExistsException). */
+  async 'ECR.CreateRepository'(call, ctx) {
+    const name = String(input(call).repositoryName);
+    const found = await orUndefined(aws(ctx, call, 'ecr', 'describe-repositories', '--repository-names', name));
+    const repository = (found?.repositories as Out[] | undefined)?.[0];
+    return repository && adopted(reshape(found!, (o) => ({ repository: (o.repositories as Out[])[0] })), `repository ${name} exists`);
+  },
+
+  /** On conflict (ResourceAlreadyExistsException); the create prints nothing, and neither does its adoption. */
+  async 'CloudWatchLogs.CreateLogGroup'(call, ctx) {
+    const name = String(input(call).logGroupName);
+    const listed = await aws(ctx, call, 'logs', 'describe-log-groups', '--log-group-name-prefix', name);
+    const exists = ((listed.logGroups as Out[] | undefined) ?? []).some((g) => g.logGroupName === name);
+    return exists ? adopted({}, `log group ${name} exists`) : undefined;
+  },
+
+  /** On conflict (ResourceInUseException): the table as describe-table has it, under the create's key. */
+  async 'DynamoDB.CreateTable'(call, ctx) {
+    const name = String(input(call).TableName);
+    const found = await orUndefined(aws(ctx, call, 'dynamodb', 'describe-table', '--table-name', name));
+    return found && adopted(reshape(found, (o) => ({ TableDescription: o.Table })), `table ${name} exists (${(found.Table as Out).TableStatus})`);
+  },
+
+  /**
+   * CreateQueue is idempotent: the same name with the same attributes answers the existing queue's URL,
+   * so a re-run needs nothing. Other attributes are refused (QueueAlreadyExists): they are set on the
+   * existing queue, as the runbook asks.
+   */
+  async 'SQS.CreateQueue'(call, ctx) {
+    const { QueueName, Attributes } = input(call) as { QueueName: string; Attributes?: Record<string, string> };
+    const found = await orUndefined(aws(ctx, call, 'sqs', 'get-queue-url', '--queue-name', QueueName));
+    if (!found) return undefined;
+    if (!Attributes || !Object.keys(Attributes).length) return adopted(found, `queue ${QueueName} exists`);
+    await aws(ctx, call, 'sqs', 'set-queue-attributes', '--queue-url', String(found.QueueUrl), '--attributes', JSON.stringify(Attributes));
+    return updated(found, `queue ${QueueName} exists; set ${Object.keys(Attributes).join(', ')}`);
+  },
+
+  /**
+   * CreateTopic is idempotent (the same name answers the same ARN). Only when the service refuses it
+   * (other attributes or tags than the topic has) is the topic found by its name.
+   */
+  async 'SNS.CreateTopic'(call, ctx) {
+    const name = String(input(call).Name);
+    const topics = ((await aws(ctx, call, 'sns', 'list-topics')).Topics as Array<{ TopicArn: string }> | undefined) ?? [];
+    const topic = topics.find((t) => t.TopicArn.split(':').at(-1) === name);
+    return topic && adopted({ TopicArn: topic.TopicArn }, `topic ${name} exists`);
+  },
+
+  /**
+   * Looked up first: by the creation token when the command gives one (a second create with it would
+   * be refused, FileSystemAlreadyExists), else by the Name tag it is created with; the create's output
+   * is the file system's description.
+   */
+  async 'EFS.CreateFileSystem'(call, ctx) {
+    const { CreationToken, Tags } = input(call) as { CreationToken?: string; Tags?: Array<{ Key: string; Value: string }> };
+    if (CreationToken) {
+      const found = await aws(ctx, call, 'efs', 'describe-file-systems', '--creation-token', CreationToken);
+      const fs = (found.FileSystems as Out[] | undefined)?.[0];
+      return fs && adopted(reshape(found, (o) => (o.FileSystems as Out[])[0]!), `file system ${fs.FileSystemId} has creation token ${CreationToken}`);
+    }
+    const name = Tags?.find((t) => t.Key === 'Name')?.Value;
+    if (!name) return undefined;
+    const found = await aws(ctx, call, 'efs', 'describe-file-systems');
+    const systems = (found.FileSystems as Out[] | undefined) ?? [];
+    const index = systems.findIndex((f) => f.Name === name && f.LifeCycleState !== 'deleting' && f.LifeCycleState !== 'deleted');
+    return index >= 0 ? adopted(reshape(found, (o) => (o.FileSystems as Out[])[index]!), `file system ${systems[index]!.FileSystemId} is named ${name}`) : undefined;
+  },
+
+  /**
+   * Looked up first: AWS answers the same settings with the existing load balancer and refuses others
+   * (DuplicateLoadBalancerName), but moto makes a second one of the same name.
+   */
+  async 'ElasticLoadBalancingV2.CreateLoadBalancer'(call, ctx) {
+    const name = String(input(call).Name);
+    const found = await orUndefined(aws(ctx, call, 'elbv2', 'describe-load-balancers', '--names', name));
+    return found && adopted(found, `load balancer ${name} exists (its settings are left as they are)`);
+  },
+
+  /** On conflict (DuplicateTargetGroupName). */
+  async 'ElasticLoadBalancingV2.CreateTargetGroup'(call, ctx) {
+    const name = String(input(call).Name);
+    const found = await orUndefined(aws(ctx, call, 'elbv2', 'describe-target-groups', '--names', name));
+    return found && adopted(found, `target group ${name} exists (its settings are left as they are)`);
+  },
+
+  /** On conflict (DuplicateLoadBalancerName): the classic load balancer's DNS name, as the create prints it. */
+  async 'ElasticLoadBalancing.CreateLoadBalancer'(call, ctx) {
+    const name = String(input(call).LoadBalancerName);
+    const found = await orUndefined(aws(ctx, call, 'elb', 'describe-load-balancers', '--load-balancer-names', name));
+    const lb = (found?.LoadBalancerDescriptions as Out[] | undefined)?.[0];
+    return lb && adopted(reshape(found!, (o) => ({ DNSName: (o.LoadBalancerDescriptions as Out[])[0]!.DNSName })), `load balancer ${name} exists (its listeners are left as they are)`);
+  },
+
+  /** On conflict (AlreadyExistsException): the stack's id, whatever state it is in (the detail says which). */
+  async 'CloudFormation.CreateStack'(call, ctx) {
+    const name = String(input(call).StackName);
+    // A stack that is not there is a ValidationError ("Stack with id … does not exist"), not a NotFound.
+    const found = await aws(ctx, call, 'cloudformation', 'describe-stacks', '--stack-name', name).catch((error: unknown) => {
+      if (/does not exist/.test(String((error as Error)?.message))) return undefined;
+      throw error;
+    });
+    const stack = (found?.Stacks as Out[] | undefined)?.[0];
+    return stack && adopted({ StackId: stack.StackId }, `stack ${name} exists (${stack.StackStatus})`);
+  },
+
+  'ServiceDiscovery.CreateHttpNamespace': (call, ctx) => namespace(call, ctx, 'HTTP'),
+  'ServiceDiscovery.CreatePrivateDnsNamespace': (call, ctx) => namespace(call, ctx, 'DNS_PRIVATE'),
+  'ServiceDiscovery.CreatePublicDnsNamespace': (call, ctx) => namespace(call, ctx, 'DNS_PUBLIC'),
+
+  /** Looked up first: a service is found by its name in its namespace (moto takes a second one). */
+  async 'ServiceDiscovery.CreateService'(call, ctx) {
+    const { Name, NamespaceId } = input(call) as { Name: string; NamespaceId?: string };
+    const listed = await aws(ctx, call, 'servicediscovery', 'list-services', ...(NamespaceId ? ['--filters', JSON.stringify([{ Name: 'NAMESPACE_ID', Values: [NamespaceId], Condition: 'EQ' }])] : []));
+    const summary = ((listed.Services as Out[] | undefined) ?? []).find((s) => s.Name === Name && (!NamespaceId || s.NamespaceId === undefined || s.NamespaceId === NamespaceId));
+    if (!summary) return undefined;
+    const found = await aws(ctx, call, 'servicediscovery', 'get-service', '--id', String(summary.Id));
+    if (NamespaceId && (found.Service as Out).NamespaceId !== NamespaceId) return undefined;
+    return adopted(found, `service ${Name} exists as ${summary.Id}`);
+  },
+
+  /** On conflict (ResourceConflictException): the function's configuration, which is what the create prints. */
+  async 'Lambda.CreateFunction'(call, ctx) {
+    const name = String(input(call).FunctionName);
+    const found = await orUndefined(aws(ctx, call, 'lambda', 'get-function', '--function-name', name));
+    return found && adopted(reshape(found, (o) => o.Configuration as Out), `function ${name} exists (its code and configuration are left as they are: update-function-code changes them)`);
+  },
+
+  /** Looked up first (the create prints nothing, so the lookup costs what a refused create would). */
+  async 'AutoScaling.CreateAutoScalingGroup'(call, ctx) {
+    const name = String(input(call).AutoScalingGroupName);
+    const found = await aws(ctx, call, 'autoscaling', 'describe-auto-scaling-groups', '--auto-scaling-group-names', name);
+    return ((found.AutoScalingGroups as Out[] | undefined) ?? []).length ? adopted({}, `auto scaling group ${name} exists`) : undefined;
+  },
+
+  async 'AutoScaling.CreateLaunchConfiguration'(call, ctx) {
+    const name = String(input(call).LaunchConfigurationName);
+    const found = await aws(ctx, call, 'autoscaling', 'describe-launch-configurations', '--launch-configuration-names', name);
+    return ((found.LaunchConfigurations as Out[] | undefined) ?? []).length ? adopted({}, `launch configuration ${name} exists`) : undefined;
+  },
+
+  /** On conflict (InvalidGroup.Duplicate): names are unique per VPC (the default VPC when none is given). */
+  async 'EC2.CreateSecurityGroup'(call, ctx) {
+    const { GroupName, VpcId } = input(call) as { GroupName: string; VpcId?: string };
+    const vpc = VpcId ?? (((await aws(ctx, call, 'ec2', 'describe-vpcs', '--filters', JSON.stringify([{ Name: 'is-default', Values: ['true'] }]))).Vpcs as Out[] | undefined)?.[0]?.VpcId as string | undefined);
+    const filters = [{ Name: 'group-name', Values: [GroupName] }, ...(vpc ? [{ Name: 'vpc-id', Values: [vpc] }] : [])];
+    const found = await aws(ctx, call, 'ec2', 'describe-security-groups', '--filters', JSON.stringify(filters));
+    const group = (found.SecurityGroups as Out[] | undefined)?.[0];
+    if (!group) return undefined;
+    const output = { GroupId: group.GroupId, ...(group.Tags ? { Tags: group.Tags } : {}), ...(group.SecurityGroupArn ? { SecurityGroupArn: group.SecurityGroupArn } : {}) };
+    return adopted(output, `security group ${GroupName} exists as ${group.GroupId} (its rules are left as they are)`);
+  },
+
+  /** On conflict (InvalidSubnet.Conflict): a subnet is its CIDR block in its VPC. */
+  async 'EC2.CreateSubnet'(call, ctx) {
+    const { VpcId, CidrBlock } = input(call) as { VpcId: string; CidrBlock?: string };
+    if (!CidrBlock) return undefined;
+    const found = await aws(ctx, call, 'ec2', 'describe-subnets', '--filters', JSON.stringify([{ Name: 'vpc-id', Values: [VpcId] }, { Name: 'cidr-block', Values: [CidrBlock] }]));
+    const subnet = (found.Subnets as Out[] | undefined)?.[0];
+    return subnet && adopted(reshape(found, (o) => ({ Subnet: (o.Subnets as Out[])[0] })), `subnet ${CidrBlock} of ${VpcId} exists as ${subnet.SubnetId}`);
+  },
+
+  /**
+   * VPCs have no name: every CreateVpc makes another. One created with tags (`--tag-specifications
+   * 'ResourceType=vpc,Tags=[{Key=Name,Value=app}]'`) is found by them and its CIDR block, looked up first.
+   */
+  async 'EC2.CreateVpc'(call, ctx) {
+    const { CidrBlock } = input(call) as { CidrBlock?: string };
+    const filters = tagFilters(call, 'vpc');
+    if (!filters.length) return undefined;
+    if (CidrBlock) filters.push({ Name: 'cidr-block-association.cidr-block', Values: [CidrBlock] });
+    const found = await aws(ctx, call, 'ec2', 'describe-vpcs', '--filters', JSON.stringify(filters));
+    const vpc = (found.Vpcs as Out[] | undefined)?.[0];
+    return vpc && adopted(reshape(found, (o) => ({ Vpc: (o.Vpcs as Out[])[0] })), `VPC ${vpc.VpcId} found by its tags`);
+  },
+
+  /** As VPCs: found by the tags it is created with, looked up first. */
+  async 'EC2.CreateInternetGateway'(call, ctx) {
+    const filters = tagFilters(call, 'internet-gateway');
+    if (!filters.length) return undefined;
+    const found = await aws(ctx, call, 'ec2', 'describe-internet-gateways', '--filters', JSON.stringify(filters));
+    const gateway = (found.InternetGateways as Out[] | undefined)?.[0];
+    return gateway && adopted(reshape(found, (o) => ({ InternetGateway: (o.InternetGateways as Out[])[0] })), `internet gateway ${gateway.InternetGatewayId} found by its tags`);
+  },
+
+  /** On conflict (InvalidLaunchTemplateName.AlreadyExistsException). */
+  async 'EC2.CreateLaunchTemplate'(call, ctx) {
+    const name = String(input(call).LaunchTemplateName);
+    const found = await orUndefined(aws(ctx, call, 'ec2', 'describe-launch-templates', '--launch-template-names', name));
+    const template = (found?.LaunchTemplates as Out[] | undefined)?.[0];
+    return template && adopted(reshape(found!, (o) => ({ LaunchTemplate: (o.LaunchTemplates as Out[])[0] })), `launch template ${name} exists (version ${template.LatestVersionNumber})`);
+  },
+
+  /**
+   * RequestCertificate makes another certificate every time (its idempotency token lasts an hour):
+   * one for the same domain that is pending or issued is looked up first.
+   */
+  async 'ACM.RequestCertificate'(call, ctx) {
+    const { DomainName, SubjectAlternativeNames } = input(call) as { DomainName: string; SubjectAlternativeNames?: string[] };
+    const listed = await aws(ctx, call, 'acm', 'list-certificates', '--certificate-statuses', 'PENDING_VALIDATION', 'ISSUED');
+    const wanted = [...new Set([DomainName, ...(SubjectAlternativeNames ?? [])])].sort().join(' ');
+    for (const summary of (listed.CertificateSummaryList as Out[] | undefined) ?? []) {
+      if (summary.DomainName !== DomainName) continue;
+      const names = (summary.SubjectAlternativeNameSummaries as string[] | undefined) ?? [DomainName];
+      if ([...new Set([DomainName, ...names])].sort().join(' ') !== wanted) continue;
+      return adopted({ CertificateArn: summary.CertificateArn }, `certificate for ${DomainName} exists (${summary.Status})`);
+    }
+    return undefined;
+  },
+
+  /** On conflict (AlreadyInOrganizationException): the organization this account is in. */
+  async 'Organizations.CreateOrganization'(call, ctx) {
+    const found = await aws(ctx, call, 'organizations', 'describe-organization').catch((error: unknown) => {
+      if ((error as Error)?.name === 'AWSOrganizationsNotInUseException') return undefined;
+      throw error;
+    });
+    return found && adopted(found, `this account is in organization ${(found.Organization as Out).Id}`);
+  },
 };
+
+/**
+ * The output `pick` makes of a lookup's, with the CLI's view of it made the same way, so that it prints
+ * as the create's would (the CLI's timestamps and numbers, not the SDK's).
+ */
+function reshape(found: Out, pick: (o: Out) => Out): Out {
+  const out = { ...pick(found) };
+  const view = (found as Record<symbol, CliView | undefined>)[CLI_VIEW];
+  if (view) attachView(out, { full: pick(view.full) });
+  return out;
+}
+
+/** `tag:KEY` filters for the tags a create gives the resource type in `--tag-specifications`. */
+function tagFilters(call: AwsTranslatedCall, resourceType: string): Array<{ Name: string; Values: string[] }> {
+  const specs = (input(call).TagSpecifications as Array<{ ResourceType?: string; Tags?: Array<{ Key: string; Value: string }> }> | undefined) ?? [];
+  return specs
+    .filter((s) => !s.ResourceType || s.ResourceType === resourceType)
+    .flatMap((s) => s.Tags ?? [])
+    .filter((t) => !t.Key.startsWith('aws:'))
+    .map((t) => ({ Name: `tag:${t.Key}`, Values: [t.Value] }));
+}
+
+/**
+ * Cloud Map namespaces, looked up first by name and type (moto takes a second one of the same name).
+ * The create answers an operation id (guides pass it to get-operation to learn the namespace id): the
+ * operation that created the namespace is found, so that reads the same.
+ */
+async function namespace(call: AwsTranslatedCall, ctx: Ctx, type: string): Promise<AdoptResult | undefined> {
+  const name = String(input(call).Name);
+  const listed = await aws(ctx, call, 'servicediscovery', 'list-namespaces', '--filters', JSON.stringify([{ Name: 'TYPE', Values: [type], Condition: 'EQ' }]));
+  const ns = ((listed.Namespaces as Out[] | undefined) ?? []).find((n) => n.Name === name && (n.Type === undefined || n.Type === type));
+  if (!ns) return undefined;
+  const filters = [{ Name: 'NAMESPACE_ID', Values: [ns.Id], Condition: 'EQ' }, { Name: 'TYPE', Values: ['CREATE_NAMESPACE'], Condition: 'EQ' }];
+  const operations = ((await aws(ctx, call, 'servicediscovery', 'list-operations', '--filters', JSON.stringify(filters))).Operations as Array<{ Id: string }> | undefined) ?? [];
+  // Filters narrow the list on AWS; moto ignores them, so each candidate's target is checked (a few at most).
+  for (const { Id } of operations.slice(0, 20)) {
+    const operation = (await aws(ctx, call, 'servicediscovery', 'get-operation', '--operation-id', Id)).Operation as Out;
+    if (operation.Type === 'CREATE_NAMESPACE' && (operation.Targets as Out | undefined)?.NAMESPACE === ns.Id) {
+      return adopted({ OperationId: Id }, `namespace ${name} exists as ${ns.Id}`);
+    }
+  }
+  return adopted({}, `namespace ${name} exists as ${ns.Id} (the operation that created it is no longer listed)`);
+}

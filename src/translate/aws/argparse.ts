@@ -10,8 +10,8 @@
 import { closeMatches } from '../difflib.js';
 import { pyRepr } from './output.js';
 
-/** argparse's nargs: `one` is None (exactly one word), `0` a flag. */
-export type Nargs = 'one' | '?' | '*' | 0;
+/** argparse's nargs: `one` is None (exactly one word), `0` a flag, a number N exactly N words (a list). */
+export type Nargs = 'one' | '?' | '*' | '+' | number;
 
 export interface Action {
   dest: string;
@@ -48,6 +48,8 @@ export interface ParseResult {
   taken: Map<string, Taken>;
   /** Words no action took, in argparse's order. */
   extras: Word[];
+  /** Every action taken, in the order argparse took them (`append` actions, the CLI's AppendFilter). */
+  occurrences: Taken[];
 }
 
 /** `parser.error(…)`: usage, then `aws: error: <message>`, exit 2. */
@@ -98,6 +100,7 @@ export class ArgumentParser {
   parseKnownArgs(words: readonly Word[]): ParseResult {
     const taken = new Map<string, Taken>();
     const extras: Word[] = [];
+    const occurrences: Taken[] = [];
     const seen = new Set<Action>();
 
     // 'O' for an option, 'A' for an argument, '-' for the first `--` (everything after it is 'A').
@@ -128,7 +131,9 @@ export class ArgumentParser {
         }
         this.checkValue(action, word);
       }
-      taken.set(action.dest, { action, ...(option ? { option } : {}), words: values, ...(action.int ? { ints } : {}) });
+      const took: Taken = { action, ...(option ? { option } : {}), words: values, ...(action.int ? { ints } : {}) };
+      taken.set(action.dest, took);
+      occurrences.push(took);
     };
 
     const consumeOptional = (start: number): number => {
@@ -186,7 +191,7 @@ export class ArgumentParser {
 
     const missing = this.actions.filter((a) => a.required && !seen.has(a)).map(actionName);
     if (missing.length) throw new ArgparseError(`the following arguments are required: ${missing.join(', ')}`);
-    return { taken, extras };
+    return { taken, extras, occurrences };
   }
 
   /** `_parse_optional`: undefined for a positional; an unknown option has no action. */
@@ -247,7 +252,8 @@ function actionName(action: Action): string {
 
 /** `_get_nargs_pattern`; options may not take `--`. */
 function nargsPattern(action: Action): string {
-  const p = action.nargs === 'one' ? '(-*A-*)' : action.nargs === '?' ? '(-*A?-*)' : action.nargs === '*' ? '(-*[A-]*)' : '(-*-*)';
+  const n = action.nargs;
+  const p = n === 'one' ? '(-*A-*)' : n === '?' ? '(-*A?-*)' : n === '*' ? '(-*[A-]*)' : n === '+' ? '(-*A[A-]*)' : n === 0 ? '(-*-*)' : `(-*${Array(n).fill('A').join('-*')}-*)`;
   return action.optionStrings.length ? p.replaceAll('-*', '').replaceAll('-', '') : p;
 }
 
@@ -255,7 +261,8 @@ function nargsPattern(action: Action): string {
 function matchArgument(action: Action, pattern: string, word?: Word): number {
   const m = new RegExp(`^${nargsPattern(action)}`).exec(pattern);
   if (!m) {
-    const message = action.nargs === 'one' ? 'expected one argument' : action.nargs === '?' ? 'expected at most one argument' : `expected ${String(action.nargs)} arguments`;
+    const n = action.nargs;
+    const message = n === 'one' ? 'expected one argument' : n === '?' ? 'expected at most one argument' : n === '+' ? 'expected at least one argument' : n === 1 ? 'expected 1 argument' : `expected ${String(n)} arguments`;
     throw new ArgparseError(`argument ${actionName(action)}: ${message}`, word);
   }
   return m[1]!.length;

@@ -14,6 +14,7 @@ import { memberOrder } from './declarations.js';
 import { closeMatches } from '../difflib.js';
 import { awsSettings, profileOutput } from './environment.js';
 import { AwsCliError, TranslateError, type AwsProblem, type AwsRuleId, type Refusal } from './errors.js';
+import { ARGUMENT_TABLE_CUSTOMIZATIONS, type CustomArgument } from './customizations.js';
 import { convertMember, modelOrderNames, type ConvertContext, type ValueProblem } from './input.js';
 import { didYouMean, xformName } from './names.js';
 import { commandClass, isMutating, serviceOperations } from './operations.js';
@@ -71,7 +72,7 @@ class Placeholders {
 }
 
 /** The main parser's options (awscli/data/cli.json), in its order. */
-const GLOBAL_OPTIONS: readonly Action[] = [
+export const GLOBAL_OPTIONS: readonly Action[] = [
   { dest: 'debug', optionStrings: ['--debug'], nargs: 0, flag: true },
   { dest: 'endpoint_url', optionStrings: ['--endpoint-url'], nargs: 'one' },
   { dest: 'verify_ssl', optionStrings: ['--no-verify-ssl'], nargs: 0, flag: false },
@@ -90,7 +91,7 @@ const GLOBAL_OPTIONS: readonly Action[] = [
 ];
 
 /** Global options whose effect the SDK calls do not reproduce: the real CLI runs such commands. */
-const UNTRANSLATED_GLOBALS: Readonly<Record<string, string>> = {
+export const UNTRANSLATED_GLOBALS: Readonly<Record<string, string>> = {
   debug: '--debug prints the CLI\'s own debug log',
   v2_debug: '--v2-debug prints the CLI\'s migration warnings',
   verify_ssl: '--no-verify-ssl changes how the CLI checks certificates',
@@ -244,7 +245,9 @@ interface Arg {
     | { type: 'page'; key: 'startingToken' | 'pageSize' | 'maxItems' }
     | { type: 'cli-input-json' }
     | { type: 'skeleton' }
-    | { type: 'outfile' };
+    | { type: 'outfile' }
+    /** An argument a CLI customization adds (./customizations.ts). */
+    | { type: 'custom'; arg: CustomArgument };
 }
 
 const pyName = (name: string) => name.replaceAll('-', '_');
@@ -436,6 +439,17 @@ export async function analyzeAws(argv: readonly string[], options: ValidateOptio
   let outfile: string | undefined;
   let cliInputJson: { text: string; index: number } | undefined;
   let cliInputUnread = false;
+  const customization = ARGUMENT_TABLE_CUSTOMIZATIONS[`${command}.${cliOperation}`];
+  const customValues: Array<{ arg: CustomArgument; value: Parameters<CustomArgument['apply']>[1]; index: number }> = [];
+  let customPending = false;
+  // operation-args-parsed: before any argument is unpacked.
+  const checked = customization?.check?.((dest) => {
+    const taken = parsed.taken.get(dest);
+    if (!taken) return undefined;
+    if (taken.action.nargs === 0) return taken.action.flag;
+    return taken.action.nargs === '*' ? taken.words.map((w) => w.text) : taken.words[0]?.text;
+  });
+  if (checked) report(operationIndex, 'aws-bad-value', checked, { refusal: 'exception' });
   for (const arg of table.values()) {
     const taken = parsed.taken.get(arg.action.dest);
     if (!taken || taken.action !== arg.action) continue;
@@ -471,6 +485,39 @@ export async function analyzeAws(argv: readonly string[], options: ValidateOptio
         continue;
       }
       cliInputJson = { text: loaded === undefined ? raw : typeof loaded === 'string' ? loaded : new TextDecoder().decode(loaded), index: valueIndex };
+      continue;
+    }
+    if (kind.type === 'custom') {
+      const custom = kind.arg;
+      const words = taken.words.map((w) => w.text);
+      if (words.some((w) => Placeholders.has(w))) {
+        customPending = true;
+        continue;
+      }
+      let value: Parameters<CustomArgument['apply']>[1];
+      if (taken.action.nargs === 0) value = taken.action.flag as boolean;
+      else if (taken.action.nargs === '*') value = words;
+      else if (taken.ints) value = taken.ints[0]!;
+      else if (custom.blob) {
+        const loaded = loadArgument(words[0]!, {
+          flag,
+          serviceEvent: entry.sdk,
+          operation: cliOperation,
+          argName: arg.name,
+          fileOptions,
+          options,
+          report: (problem) => report(valueIndex, problem.ruleId, problem.message, { refusal: problem.refusal ?? 'exception' }),
+          untranslatable: (message) => untranslatable(valueIndex, 'aws-cli-only', message),
+        });
+        if (loaded === SKIP) continue;
+        // At plan time a file an earlier step writes reads as a placeholder: nothing to check yet.
+        if (options.planning && typeof loaded === 'string' && Placeholders.has(loaded)) {
+          customPending = true;
+          continue;
+        }
+        value = loaded ?? words[0]!;
+      } else value = words[0]!;
+      customValues.push({ arg: custom, value, index: valueIndex });
       continue;
     }
     if (kind.type !== 'member') continue;
@@ -548,6 +595,12 @@ export async function analyzeAws(argv: readonly string[], options: ValidateOptio
     report: (p: ValueProblem) => report(argIndex, p.ruleId, p.message, { note: p.note, refusal: p.refusal ?? 'validation' }),
   });
   for (const c of converted) input[c.member.name] = placeholders.restore(convertMember(c.value, c.member, inputShape, c.flag, ctxFor(c.index)));
+  // The customization's own arguments, after the operation's (table order), into the same parameters.
+  const fromMembers = { ...input };
+  for (const { arg, value, index } of customValues) {
+    const problem = arg.apply(input, value);
+    if (problem) report(index, 'aws-bad-value', problem, { refusal: 'exception' });
+  }
   const fromFlags = new Set(Object.keys(input));
   for (const { key, value } of fromJson) {
     if (fromFlags.has(key)) continue;
@@ -561,6 +614,15 @@ export async function analyzeAws(argv: readonly string[], options: ValidateOptio
       continue;
     }
     input[key] = convertMember(value, member, inputShape, key, ctxFor(cliInputJson!.index));
+  }
+  // before-parameter-build: the customization's last word on the parameters, then what it made optional
+  // on the command line is still required by the model.
+  const fixed = customization?.fix?.(input, fromMembers);
+  if (fixed) report(operationIndex, 'aws-bad-value', fixed, { refusal: 'exception' });
+  if (!inputUnknown && !customPending && !overrideRequired && !cliInputJson) {
+    for (const name of customization?.optional ?? []) {
+      if (!(name in input) && byName.get(name)?.required) report(operationIndex, 'aws-missing-required', `Missing required parameter in input: "${name}"`, { refusal: 'validation' });
+    }
   }
   if ((overrideRequired || cliInputJson) && !inputUnknown) {
     for (const m of members) {
@@ -697,6 +759,7 @@ function argumentTable(
   paging: PaginationModel | undefined,
 ): Map<string, Arg & { shadows?: Arg }> {
   const table = new Map<string, Arg & { shadows?: Arg }>();
+  const customization = ARGUMENT_TABLE_CUSTOMIZATIONS[`${service}.${operation}`];
   const order = memberOrder(packageName, shapeName(model.input));
   const members = structMembers(model.input);
   if (order) members.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
@@ -705,7 +768,7 @@ function argumentTable(
   for (const member of members) {
     const base = xformName(member.name);
     const name = renamed(service, operation, base);
-    const required = member.required && !member.traits.idempotencyToken && member.kind !== 'boolean';
+    const required = member.required && !member.traits.idempotencyToken && member.kind !== 'boolean' && !customization?.optional?.includes(member.name);
     if (member.kind === 'boolean') {
       const negative = renamed(service, operation, `no-${base}`);
       add(name, { name, action: { dest: pyName(name), optionStrings: [`--${name}`], nargs: 0, flag: true }, kind: { type: 'member', member } }, name !== base);
@@ -716,6 +779,19 @@ function argumentTable(
     add(name, { name, action, kind: { type: 'member', member } }, name !== base);
     const alias = HIDDEN_ALIASES[`${service}.${operation}.${name}`];
     if (alias) later.push([alias, { name: alias, action: { ...action, dest: pyName(alias), optionStrings: [`--${alias}`], required: false }, kind: { type: 'member', member } }]);
+  }
+  // The service's own customization (building-argument-table.<service>.<operation>) runs before the
+  // renames (building-argument-table.<service>.*), which move renamed arguments to the end.
+  for (const name of customization?.remove ?? []) table.delete(name);
+  for (const custom of customization?.add ?? []) {
+    const action: Action = {
+      dest: pyName(custom.name),
+      optionStrings: [`--${custom.name}`],
+      nargs: custom.flag !== undefined ? 0 : (custom.nargs ?? 'one'),
+      ...(custom.flag !== undefined ? { flag: custom.flag } : {}),
+      ...(custom.int ? { int: true } : {}),
+    };
+    table.set(custom.name, { name: custom.name, action, kind: { type: 'custom', arg: custom } });
   }
   for (const [name, arg] of later) table.set(name, arg);
   const streaming = streamingOutputMember(model.output);

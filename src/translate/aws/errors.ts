@@ -90,7 +90,10 @@ function errorName(error: unknown): string {
   return String(e.name ?? e.Code ?? e.code ?? '');
 }
 
-const ALREADY_EXISTS = /(AlreadyExists|EntityAlreadyExists|ResourceExists|ResourceInUse|BucketAlreadyOwnedByYou|BucketAlreadyExists|HostedZoneAlreadyExists|ResourceAlreadyExists|DuplicateResource|ParameterAlreadyExists)/;
+// Also: Lambda's ResourceConflict (a function of that name), ELB's Duplicate…Name, EC2's
+// `InvalidGroup.Duplicate` and `InvalidSubnet.Conflict` (that CIDR in that VPC), Organizations' AlreadyInOrganization,
+// SQS's QueueNameExists (the SDK's name for QueueAlreadyExists).
+const ALREADY_EXISTS = /(AlreadyExists|EntityAlreadyExists|ResourceExists|ResourceInUse|BucketAlreadyOwnedByYou|BucketAlreadyExists|HostedZoneAlreadyExists|ResourceAlreadyExists|DuplicateResource|ParameterAlreadyExists|ResourceConflict|Duplicate[A-Za-z]*Name|\.Duplicate$|^InvalidSubnet\.Conflict$|AlreadyInOrganization|QueueNameExists)/;
 const NOT_FOUND = /(NotFound|NoSuchEntity|NoSuch[A-Z]|ResourceNotFound|ParameterNotFound|DoesNotExist|NotExist)/;
 
 /** A create that failed because the resource is already there (adoption, idempotent re-runs). */

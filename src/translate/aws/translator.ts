@@ -4,7 +4,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { AdoptionTable, Call, TranslateContext, Translator } from '../types.js';
 import { adoption, markFor } from './adopt.js';
 import { cliCommands } from './cli-commands.js';
-import { customCommands, customFor, isCustomCall, type CustomCall, type CustomResult } from './custom/index.js';
+import { CustomCommandFailure, customFor, isCustomCall, loadCustom, type CustomCall, type CustomResult } from './custom/index.js';
 import { TranslateError } from './errors.js';
 import { cliFailure } from './failure.js';
 import { describeCall, formatAwsOutput, isAlreadyExists, isRetryable, isUntranslatable, sendAwsCall, translateAws, validateAws, type AwsCall } from './index.js';
@@ -21,7 +21,11 @@ function wrap(aws: AwsCall): AwsTranslatedCall {
   return { tool: 'aws', operation: `${aws.serviceId}.${aws.operation}`, input: aws.input, mutating: aws.mutating, display: describeCall(aws), aws };
 }
 
-const custom = (argv: string[]) => (argv[0] === 'aws' ? customFor(...(commandWords(argv) as [string?, string?])) : undefined);
+/** The custom command serving argv (its module loaded), if one does. */
+const custom = async (argv: string[]) => {
+  const key = argv[0] === 'aws' ? customFor(...(commandWords(argv) as [string?, string?])) : undefined;
+  return key ? loadCustom(key) : undefined;
+};
 
 export const translator: Translator<AwsAnyCall> = {
   tool: 'aws',
@@ -34,14 +38,14 @@ export const translator: Translator<AwsAnyCall> = {
     return !entry || (entry.service && !entry.cliOnly.has(operation) && operation !== 'help');
   },
   async translate(argv, context) {
-    const own = custom(argv);
+    const own = await custom(argv);
     if (own) return own.translate(argv, { ...context, ...given(context.env) });
     return wrap(
       await translateAws(argv, { cwd: context.cwd, readFile: fileReader(context), ...given(context.env), ...(context.planning ? { planning: true } : {}) }),
     );
   },
   async validate(argv, context) {
-    const own = custom(argv);
+    const own = await custom(argv);
     if (own) {
       try {
         await own.translate(argv, { ...context, planning: true });
@@ -53,8 +57,8 @@ export const translator: Translator<AwsAnyCall> = {
     }
     return validateAws(argv, { cwd: context.cwd, readFile: fileReader(context), ignoreMissingFiles: true, ...given(context.env) });
   },
-  send(call, context) {
-    if (isCustomCall(call)) return customCommands[call.custom.command]!.send(call, { ...context, ...given(context.env) });
+  async send(call, context) {
+    if (isCustomCall(call)) return (await loadCustom(call.custom.command)).send(call, { ...context, ...given(context.env) });
     return sendAwsCall(call.aws, { ...(context.signal ? { signal: context.signal } : {}), ...given(context.env), ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey } : {}) });
   },
   format(result, call) {
@@ -71,9 +75,10 @@ export const translator: Translator<AwsAnyCall> = {
     return isCustomCall(call) ? [] : valuesAt(call.aws.input, call.aws.sensitiveInputPaths);
   },
   secretsOf(result, call) {
-    return isCustomCall(call) ? [] : valuesAt(result, call.aws.sensitiveOutputPaths);
+    return isCustomCall(call) ? ((result as CustomResult).secrets ?? []) : valuesAt(result, call.aws.sensitiveOutputPaths);
   },
-  failure: (error) => cliFailure(error),
+  // A custom command that ran and failed says itself what it printed and its status (s3's 1 and 2).
+  failure: (error) => (error instanceof CustomCommandFailure ? { stdout: error.stdout, stderr: error.stderr, exitCode: error.exitCode } : cliFailure(error)),
   isIdempotent: (call) => !isCustomCall(call) && !!call.aws.idempotencyToken,
   mark(call, key) {
     if (isCustomCall(call)) return undefined;
@@ -81,7 +86,10 @@ export const translator: Translator<AwsAnyCall> = {
     return marked && wrap(marked);
   },
   isUntranslatable,
-  readsStdin,
+  readsStdin: async (argv) => {
+    const own = await custom(argv);
+    return own ? !!own.readsStdin?.(argv) : readsStdin(argv);
+  },
   isAlreadyExists,
   isRetryable,
   // Adoption is written for model-driven operations only; custom commands are idempotent themselves.
@@ -89,6 +97,10 @@ export const translator: Translator<AwsAnyCall> = {
   adoptOnConflict: new Set([
     'KMS.CreateAlias', 'IAM.CreateRole', 'IAM.CreatePolicy', 'IAM.CreateOpenIDConnectProvider', 'IAM.CreateUser',
     'IAM.CreateInstanceProfile', 'SecretsManager.CreateSecret', 'EKS.CreateCluster',
+    'ECR.CreateRepository', 'CloudWatchLogs.CreateLogGroup', 'DynamoDB.CreateTable', 'SQS.CreateQueue', 'SNS.CreateTopic',
+    'ElasticLoadBalancingV2.CreateTargetGroup', 'ElasticLoadBalancing.CreateLoadBalancer',
+    'CloudFormation.CreateStack', 'Lambda.CreateFunction', 'EC2.CreateSecurityGroup', 'EC2.CreateSubnet', 'EC2.CreateLaunchTemplate',
+    'Organizations.CreateOrganization',
   ]),
 };
 

@@ -5,10 +5,11 @@
  * (the typed models would drop fields they do not know and turn timestamps into Dates), adds the
  * step's AbortSignal, and records the HTTP status (201 created vs 200 updated).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import type { Configuration, KubeConfig, RequestContext, ResponseContext, V1Status } from '@kubernetes/client-node';
+import { useInProcessEksTokens } from '../aws/custom/eks-exec-auth.js';
 import { apiErrorFrom, K8sApiError, K8sError } from './errors.js';
 import { apiVersionOf, builtinFor, matches, splitType, type ResourceInfo } from './resources.js';
 import type { Connection, Obj } from './types.js';
@@ -270,7 +271,8 @@ export async function connect(conn: Connection, env: Record<string, string | und
   const k = await loadLib();
   const envFiles = (env.KUBECONFIG ?? process.env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
   const files = conn.kubeconfig ? [conn.kubeconfig] : envFiles;
-  const key = JSON.stringify([files, conn.context ?? '']);
+  // A file rewritten since (`aws eks update-kubeconfig` for another cluster) is loaded again.
+  const key = JSON.stringify([files.map((f) => [f, fileVersion(f)]), conn.context ?? '']);
   let cluster = clusters.get(key);
   if (!cluster) {
     const kc = new k.KubeConfig();
@@ -285,6 +287,7 @@ export async function connect(conn: Connection, env: Record<string, string | und
         kc.mergeConfig(other, false);
       }
     } else kc.loadFromDefault();
+    useInProcessEksTokens(kc, Object.keys(env).length ? env : process.env);
     if (conn.context) {
       if (!kc.getContextObject(conn.context)) throw new K8sError(`error: context "${conn.context}" does not exist`);
       kc.setCurrentContext(conn.context);
@@ -296,6 +299,15 @@ export async function connect(conn: Connection, env: Record<string, string | und
     clusters.set(key, cluster);
   }
   return new Session(k, cluster, conn.namespace ?? cluster.namespace, signal, conn.requestTimeoutMs);
+}
+
+function fileVersion(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.mtimeMs}:${st.size}`;
+  } catch {
+    return '';
+  }
 }
 
 /** Objects from files keep their namespace; others get the call's. Cluster-scoped ones have none. */

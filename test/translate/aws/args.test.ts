@@ -193,9 +193,9 @@ describe('translateAws: errors name the word that is wrong', () => {
 
   it('a service whose SDK client is not installed is untranslatable, naming the package', async () => {
     for (const [service, operation, pkg] of [
-      ['dynamodb', 'list-tables', '@aws-sdk/client-dynamodb'],
-      ['logs', 'describe-log-groups', '@aws-sdk/client-cloudwatch-logs'],
-      ['elb', 'describe-load-balancers', '@aws-sdk/client-elastic-load-balancing'],
+      ['rds', 'describe-db-instances', '@aws-sdk/client-rds'],
+      ['cloudwatch', 'describe-alarms', '@aws-sdk/client-cloudwatch'],
+      ['ecs', 'list-clusters', '@aws-sdk/client-ecs'],
     ] as const) {
       const error = await translateError(service, operation);
       expect(error).toMatchObject({ ruleId: 'aws-client-not-installed', refusal: 'untranslatable', argIndex: 1 });

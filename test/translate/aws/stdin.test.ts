@@ -23,8 +23,8 @@ describe('readsStdin', () => {
     ['iam', 'create-role', '--cli-input-json=file:///proc/self/fd/0'],
     ['kms', 'create-key', '--tags', 'TagKey=a,TagValue@=file:///dev/stdin'],
     ['s3api', 'put-object', '--bucket', 'b', '--key', 'k', '--body', '/dev/stdin'],
-  ])('reads stdin: aws %s %s …', (...argv) => {
-    expect(translator.readsStdin!(['aws', ...argv])).toBe(true);
+  ])('reads stdin: aws %s %s …', async (...argv) => {
+    expect(await translator.readsStdin!(['aws', ...argv])).toBe(true);
   });
 
   it.each([
@@ -32,8 +32,8 @@ describe('readsStdin', () => {
     ['ssm', 'put-parameter', '--name', 'x', '--value', '-'],
     ['sts', 'get-caller-identity'],
     ['s3api', 'put-object', '--bucket', 'b', '--key', 'k', '--body', 'body.txt'],
-  ])('does not: aws %s %s …', (...argv) => {
-    expect(translator.readsStdin!(['aws', ...argv])).toBe(false);
+  ])('does not: aws %s %s …', async (...argv) => {
+    expect(await translator.readsStdin!(['aws', ...argv])).toBe(false);
   });
 });
 

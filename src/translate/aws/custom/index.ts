@@ -5,40 +5,30 @@
  * the aws translator asks the table before its model-driven path. A custom command's call carries
  * `custom` (what it will do, as data); sending it may make several SDK calls and touch local files.
  */
-import type { SendContext, TranslateContext } from '../../types.js';
+import type { CustomCommand } from './command.js';
 
-export interface CustomCall {
-  tool: 'aws';
-  /** `S3.Cp`, `EKS.UpdateKubeconfig`, `EC2.WaitInstanceRunning`: shown in plans and events. */
-  operation: string;
-  input: unknown;
-  mutating: boolean;
-  display: string;
-  /** Which module serves it (the table's key) and what it parsed. */
-  custom: { command: string; args: unknown };
-}
+export { CustomCommandFailure, isCustomCall, type CustomCall, type CustomCommand, type CustomResult } from './command.js';
 
-export interface CustomResult {
-  stdout: string;
-  stderr?: string;
-  /** What a mutating command did, when it knows: `adopted` when there was nothing to do. */
-  outcome?: 'created' | 'updated' | 'adopted';
-}
-
-export interface CustomCommand {
+interface Entry {
   /** Whether it serves these command words (the service and the subcommand, global options removed). */
   matches(service: string, subcommand: string): boolean;
-  /** argv -> the call; a TranslateError (aws/errors.ts) for what the CLI would refuse. */
-  translate(argv: string[], context: TranslateContext): Promise<CustomCall>;
-  send(call: CustomCall, context: SendContext): Promise<CustomResult>;
+  /** Its module, imported the first time a runbook uses it: start-up stays the same however many there are. */
+  load(): Promise<CustomCommand>;
 }
 
-/** The table: filled by the modules of this folder, in the order they are asked. */
-export const customCommands: Record<string, CustomCommand> = {};
+const S3 = new Set(['ls', 'mb', 'rb', 'cp', 'mv', 'rm', 'sync']);
+const EKS = new Set(['update-kubeconfig', 'get-token']);
 
-export function customFor(service: string | undefined, subcommand: string | undefined): CustomCommand | undefined {
+/** The table, in the order it is asked. */
+export const customCommands: Record<string, Entry> = {
+  s3: { matches: (service, subcommand) => service === 's3' && S3.has(subcommand), load: async () => (await import('./s3.js')).s3 },
+  eks: { matches: (service, subcommand) => service === 'eks' && EKS.has(subcommand), load: async () => (await import('./eks.js')).eks },
+};
+
+/** The table's key for these command words, if a custom command serves them. */
+export function customFor(service: string | undefined, subcommand: string | undefined): string | undefined {
   if (!service || !subcommand) return undefined;
-  return Object.values(customCommands).find((c) => c.matches(service, subcommand));
+  return Object.keys(customCommands).find((key) => customCommands[key]!.matches(service, subcommand));
 }
 
-export const isCustomCall = (call: unknown): call is CustomCall => !!call && typeof call === 'object' && 'custom' in call;
+export const loadCustom = (key: string): Promise<CustomCommand> => customCommands[key]!.load();
