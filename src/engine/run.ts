@@ -464,8 +464,12 @@ function errorMessage(error: unknown): string {
 }
 
 function describeError(error: unknown, file: string, stepId: string, operation?: string): { message: string; operation?: string; code?: string; hint?: string } {
-  const e = error as { name?: string; message?: string; options?: { hint?: string }; $fault?: string };
-  const code = e?.name && e.name !== 'Error' && e.name !== 'RunbookError' ? e.name : undefined;
+  const e = error as { name?: string; message?: string; code?: unknown; options?: { hint?: string }; $fault?: string };
+  // A socket error's own code (ECONNRESET) says more than the name the SDK wraps it in (TimeoutError).
+  const reset = e?.code === 'ECONNRESET' || e?.code === 'EPIPE' || e?.message === 'socket hang up';
+  const system = typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code) ? e.code : reset ? 'ECONNRESET' : undefined;
+  const code = system ?? (e?.name && e.name !== 'Error' && e.name !== 'RunbookError' ? e.name : undefined);
+  if (reset) return { message: `the connection was closed before the service answered (${e?.message ?? 'reset'})`, ...(operation ? { operation } : {}), code: code!, hint: e?.options?.hint ?? `the request may have landed; a re-run asks before it sends it again: \`runbook exec ${file}\`` };
   const hint = e?.options?.hint ?? `fix the cause, then run \`runbook exec ${file}\` again: completed steps are skipped and this one (${stepId}) runs again`;
   return { message: e?.message ?? String(error), ...(operation ? { operation } : {}), ...(code ? { code } : {}), hint };
 }

@@ -94,6 +94,16 @@ describe('exactly once under faults', () => {
     expect(await counts()).toEqual(once);
   });
 
+  it('a connection reset on every try is reported as a closed connection, not as a timeout', async () => {
+    await fresh();
+    proxy.set([{ operation: 'CreateKey', fault: 'reset', times: 100 }]);
+    const first = await exec(join(work, `state-${++n}`));
+    expect(first.code).toBe(1);
+    expect(first.stdout).toMatch(/"message":"the connection was closed before the service answered[^"]*","operation":"KMS.CreateKey","code":"ECONNRESET"/);
+    expect(first.stdout).not.toMatch(/TimeoutError/);
+    expect((await counts()).keys).toBeLessThanOrEqual(1);
+  });
+
   it('a persistent lost answer for CreateKey fails the run after asking, and never makes a second key', async () => {
     await fresh();
     proxy.set([{ operation: 'CreateKey', fault: 'forward-then-drop', times: 100 }]);

@@ -76,14 +76,15 @@ export function cliFailure(error: unknown): CliFailure {
   if (e?.name === 'CredentialsProviderError') {
     return { stderr: 'Unable to locate credentials. You can configure credentials by running "aws configure".\n', exitCode: 255 };
   }
+  // Before the timeout case: the SDK names a reset socket ("socket hang up") TimeoutError too.
+  if (code === 'ECONNRESET' || code === 'EPIPE' || e?.message === 'socket hang up') {
+    return exception(`Connection was closed before we received a valid response from endpoint URL: "${url}".`);
+  }
   if (e?.name === 'TimeoutError' || code === 'ETIMEDOUT') {
     const connecting = /establish|connect/i.test(e?.message ?? '');
     return exception(`${connecting ? 'Connect' : 'Read'} timeout on endpoint URL: "${url}"`);
   }
   if (code && CONNECT_ERRORS.has(code)) return exception(`Could not connect to the endpoint URL: "${url}"`);
-  if (code === 'ECONNRESET' || code === 'EPIPE') {
-    return exception(`Connection was closed before we received a valid response from endpoint URL: "${url}".`);
-  }
   return exception(e?.message ?? String(error));
 }
 
