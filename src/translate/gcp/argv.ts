@@ -97,6 +97,8 @@ function commandPath(argv: string[]): { spec: CommandSpec<any>; pathIndexes: Set
       issues: [issue(i, 'gcp-unknown-command', `Unexpected command \`gcloud ${candidate}\`, expected one of the commands of \`gcloud ${group}\``, guess ? `did you mean \`gcloud ${group} ${guess}\`?` : `\`gcloud ${group}\` has: ${gcloudTree[group]!.join(', ')}`, cli)],
     };
   }
+  // `gcloud` alone, or only global flags: gcloud prints its help, which the real gcloud does best.
+  if (!path.length) return { kind: 'shell', reason: 'gcloud without a command prints its help' };
   const group = path.join(' ');
   // gcloud lists the group's commands with their descriptions here: its help, which the real gcloud prints.
   return { kind: 'unknown', group, issues: [issue(Math.max(0, argv.length - 1), 'gcp-unknown-command', `Missing the command after \`gcloud ${group}\``, `expected one of: ${gcloudTree[group]!.join(', ')}`, null)] };
